@@ -1,0 +1,43 @@
+package dev.agentetl.demo;
+
+import dev.agentetl.runtime.JobReport;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects the reports of the demo's steps into one. */
+public final class DemoSteps {
+
+    public static final String PROPERTY = "demoReport";
+
+    public DemoReport begin() {
+        return new DemoReport(new ArrayList<>());
+    }
+
+    public void append(@Body JobReport step, @ExchangeProperty(PROPERTY) DemoReport report) {
+        report.steps().add(step);
+    }
+
+    public DemoReport finish(@ExchangeProperty(PROPERTY) DemoReport report) {
+        return report;
+    }
+
+    /** The demo's steps in order. */
+    public record DemoReport(List<JobReport> steps) implements JobReport {
+        @Override
+        public long rowsWritten() {
+            return steps.stream().mapToLong(JobReport::rowsWritten).sum();
+        }
+
+        @Override
+        public String render() {
+            StringBuilder sb = new StringBuilder();
+            for (JobReport step : steps) {
+                sb.append(step.render()).append('\n');
+            }
+            return sb.toString();
+        }
+    }
+}

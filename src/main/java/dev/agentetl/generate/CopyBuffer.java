@@ -1,0 +1,93 @@
+package dev.agentetl.generate;
+
+import org.postgresql.copy.CopyManager;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Rows of one table in PostgreSQL's COPY text format, flushed with {@code COPY ... FROM STDIN}.
+ * Values are escaped as the format requires (backslash, tab, newline, carriage return); null is \N.
+ */
+final class CopyBuffer {
+
+    private static final DateTimeFormatter TS = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
+    private final String table;
+    private final String columns;
+    private final StringBuilder text = new StringBuilder(1 << 16);
+    private long rows;
+    private long total;
+
+    CopyBuffer(String table, String columns) {
+        this.table = table;
+        this.columns = columns;
+    }
+
+    void row(Object... values) {
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                text.append('\t');
+            }
+            append(values[i]);
+        }
+        text.append('\n');
+        rows++;
+    }
+
+    private void append(Object value) {
+        if (value == null) {
+            text.append("\\N");
+        } else if (value instanceof OffsetDateTime t) {
+            text.append(TS.format(t));
+        } else if (value instanceof Boolean b) {
+            text.append(b ? 't' : 'f');
+        } else if (value instanceof Number n) {
+            text.append(n);
+        } else {
+            String s = value.toString();
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '\\' -> text.append("\\\\");
+                    case '\t' -> text.append("\\t");
+                    case '\n' -> text.append("\\n");
+                    case '\r' -> text.append("\\r");
+                    default -> text.append(c);
+                }
+            }
+        }
+    }
+
+    long pendingRows() {
+        return rows;
+    }
+
+    int pendingChars() {
+        return text.length();
+    }
+
+    /** Sends the buffered rows and empties the buffer; returns how many rows were sent. */
+    long flush(CopyManager copy) throws SQLException, IOException {
+        if (rows == 0) {
+            return 0;
+        }
+        copy.copyIn("COPY " + table + " (" + columns + ") FROM STDIN", new StringReader(text.toString()));
+        long sent = rows;
+        total += sent;
+        text.setLength(0);
+        rows = 0;
+        return sent;
+    }
+
+    String table() {
+        return table;
+    }
+
+    long total() {
+        return total;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.agentetl.generate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** State shared by the table writers of one generator run: random source, ids, COPY buffers. */
+final class GenContext {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final SplittableRandom random;
+    final Timeline timeline;
+    final boolean patterns;
+    final Map<String, CopyBuffer> buffers = new LinkedHashMap<>();
+    private final Map<String, IdAllocator> ids = new LinkedHashMap<>();
+    private final Connection connection;
+
+    GenContext(Connection connection, GenerateOptions options) {
+        this.connection = connection;
+        this.random = new SplittableRandom(options.seed());
+        this.timeline = new Timeline(options);
+        this.patterns = options.patterns();
+    }
+
+    /** The buffer of a table; tables are flushed in the order they were first declared (parents first). */
+    CopyBuffer table(String table, String columns) {
+        return buffers.computeIfAbsent(table, t -> new CopyBuffer(t, columns));
+    }
+
+    long nextId(String table) {
+        return ids.computeIfAbsent(table, t -> {
+            try {
+                return new IdAllocator(connection, t);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }).next();
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    boolean chance(double p) {
+        return random.nextDouble() < p;
+    }
+}

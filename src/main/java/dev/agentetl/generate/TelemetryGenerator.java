@@ -1,0 +1,152 @@
+package dev.agentetl.generate;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes realistic agent telemetry into all three seed schemas, session by session, with COPY in
+ * chunks so memory stays bounded for any row count. One transaction: a failed run leaves nothing.
+ */
+public final class TelemetryGenerator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryGenerator.class);
+    /** Buffered COPY text before a flush; bounds memory whatever the row count. */
+    private static final int FLUSH_CHARS = 8 << 20;
+    private static final long PROGRESS_NANOS = 3_000_000_000L;
+
+    private final DataSource dataSource;
+
+    public TelemetryGenerator(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public GenerateReport generate(GenerateOptions options) throws Exception {
+        long started = System.nanoTime();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                GenerateReport report = generate(c, options, started);
+                c.commit();
+                return report;
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private GenerateReport generate(Connection c, GenerateOptions options, long started) throws Exception {
+        try (Statement st = c.createStatement()) {
+            // one generator at a time; it does not block other writers
+            st.execute("SELECT pg_advisory_xact_lock(hashtext('agent-etl generate'))");
+        }
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        GenContext ctx = new GenContext(c, options);
+        Behaviour behaviour = new Behaviour(ctx);
+        InteractionWriter interactions = new InteractionWriter(ctx, behaviour, ensureTestCases(c));
+        ExecutionWriter executions = new ExecutionWriter(ctx, behaviour);
+        TurnTelemetryWriter turns = new TurnTelemetryWriter(ctx, behaviour);
+        long written = 0;
+        long sessions = 0;
+        long lastProgress = System.nanoTime();
+        while (written + pending(ctx) < options.rows()) {
+            sessions++;
+            OffsetDateTime at = ctx.timeline.randomMoment(ctx.random);
+            String model = Vocabulary.pick(ctx.random, Vocabulary.MODELS);
+            String task = Vocabulary.pick(ctx.random, Vocabulary.TASKS);
+            int variant = ctx.random.nextInt(4);
+            String thread = interactions.write(sessions, at, model, task, variant);
+            if (ctx.chance(0.7)) {
+                executions.write(sessions, at, model, task);
+            }
+            OffsetDateTime t = at;
+            int userTurns = 1 + (ctx.chance(0.4) ? 1 : 0);
+            for (int i = 0; i < userTurns; i++) {
+                t = turns.write(t.plusSeconds(5), thread, model, task, Vocabulary.systemPrompt(variant));
+            }
+            if (pendingChars(ctx) > FLUSH_CHARS) {
+                written += flush(ctx, copy);
+                if (System.nanoTime() - lastProgress > PROGRESS_NANOS) {
+                    lastProgress = System.nanoTime();
+                    double secs = (lastProgress - started) / 1e9;
+                    LOG.info("generate: {} rows ({} rows/s)", written, Math.round(written / secs));
+                }
+            }
+        }
+        written += flush(ctx, copy);
+        Map<String, Long> perTable = new LinkedHashMap<>();
+        ctx.buffers.values().forEach(b -> perTable.put(b.table(), b.total()));
+        return new GenerateReport(perTable, sessions, options, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static long pending(GenContext ctx) {
+        long n = 0;
+        for (CopyBuffer b : ctx.buffers.values()) {
+            n += b.pendingRows();
+        }
+        return n;
+    }
+
+    private static long pendingChars(GenContext ctx) {
+        long n = 0;
+        for (CopyBuffer b : ctx.buffers.values()) {
+            n += b.pendingChars();
+        }
+        return n;
+    }
+
+    private static long flush(GenContext ctx, CopyManager copy) throws Exception {
+        long n = 0;
+        for (CopyBuffer b : ctx.buffers.values()) {
+            n += b.flush(copy);
+        }
+        return n;
+    }
+
+    /** The test cases test runs refer to: created once, reused by later runs. */
+    private static List<Long> ensureTestCases(Connection c) throws SQLException {
+        String[][] cases = {
+                {"single_tool_search", "simple"}, {"two_step_calculation", "multi_call"},
+                {"sql_then_summarise", "complex"}, {"recover_from_timeout", "error_handling"},
+                {"parallel_lookups", "parallel"}, {"no_tool_greeting", "simple"}};
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO test_cases (name, category, description, messages, tools, expected_tools, expect_no_tools)
+                VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?) ON CONFLICT (name) DO NOTHING""")) {
+            for (String[] tc : cases) {
+                boolean noTools = tc[0].startsWith("no_tool");
+                ps.setString(1, tc[0]);
+                ps.setString(2, tc[1]);
+                ps.setString(3, "Generated test case " + tc[0].replace('_', ' '));
+                ps.setString(4, "[{\"role\":\"user\",\"content\":\"" + tc[0].replace('_', ' ') + "\"}]");
+                ps.setString(5, "[\"web_search\",\"calculator\",\"sql_query\",\"summarize\"]");
+                ps.setString(6, noTools ? "[]" : "[\"web_search\"]");
+                ps.setBoolean(7, noTools);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        List<Long> ids = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM test_cases ORDER BY id")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+}

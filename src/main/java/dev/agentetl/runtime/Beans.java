@@ -1,0 +1,29 @@
+package dev.agentetl.runtime;
+
+import dev.agentetl.db.MigrateJob;
+import dev.agentetl.db.SchemaMigrator;
+import dev.agentetl.demo.DemoSeeder;
+import dev.agentetl.demo.DemoSteps;
+import dev.agentetl.generate.TelemetryGenerator;
+import dev.agentetl.status.StatusReporter;
+
+import java.util.function.BiConsumer;
+
+/** The beans the routes call, by the names the YAML refers to. One place to see what each job uses. */
+final class Beans {
+
+    private Beans() {
+    }
+
+    static void bindAll(BiConsumer<String, Object> bind, AgentEtlRuntime rt) {
+        AppConfig config = rt.config();
+        SchemaMigrator migrator = new SchemaMigrator(rt.dataSource(), config.path("agent-etl.migrations-dir"));
+        bind.accept("migrateJob", new MigrateJob(migrator, rt.startupMigration()));
+        bind.accept("statusReporter", new StatusReporter(rt.dataSource(), rt.database(), migrator));
+        TelemetryGenerator generator = new TelemetryGenerator(rt.dataSource());
+        bind.accept("telemetryGenerator", generator);
+        bind.accept("demoSeeder", new DemoSeeder(rt.dataSource(), generator,
+                config.getInt("agent-etl.demo.rows"), config.getInt("agent-etl.generate.seed")));
+        bind.accept("demoSteps", new DemoSteps());
+    }
+}

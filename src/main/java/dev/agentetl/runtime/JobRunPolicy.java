@@ -1,0 +1,108 @@
+package dev.agentetl.runtime;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.support.RoutePolicySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Types;
+import java.util.Map;
+
+/**
+ * Records every run of a job route (a route consuming from {@code direct:}) in job_runs: start,
+ * end, status, row counts from the returned {@link JobReport} and the error of a failed run.
+ * Being a route policy, it covers runs from the CLI, the scheduler and tests alike.
+ */
+public final class JobRunPolicy extends RoutePolicySupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunPolicy.class);
+    static final String RUN_ID = "agentEtlJobRunId.";
+    /** Header naming what started the job (cli, schedule, test); defaults to cli. */
+    public static final String TRIGGER = "agentEtlTrigger";
+
+    private final DataSource dataSource;
+    private final SystemEvents events;
+    private final String host;
+
+    public JobRunPolicy(DataSource dataSource, SystemEvents events) {
+        this.dataSource = dataSource;
+        this.events = events;
+        this.host = hostName();
+    }
+
+    private static boolean isJob(Route route) {
+        return route.getEndpoint().getEndpointUri().startsWith("direct:");
+    }
+
+    @Override
+    public void onExchangeBegin(Route route, Exchange exchange) {
+        if (!isJob(route)) {
+            return;
+        }
+        String trigger = exchange.getMessage().getHeader(TRIGGER, "cli", String.class);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO job_runs (job, status, trigger, host) VALUES (?, 'running', ?, ?) RETURNING id")) {
+            ps.setString(1, route.getRouteId());
+            ps.setString(2, trigger);
+            ps.setString(3, host);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                exchange.setProperty(RUN_ID + route.getRouteId(), rs.getLong(1));
+            }
+        } catch (Exception e) {
+            LOG.warn("could not record the start of job {}: {}", route.getRouteId(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void onExchangeDone(Route route, Exchange exchange) {
+        Long runId = exchange.getProperty(RUN_ID + route.getRouteId(), Long.class);
+        if (runId == null) {
+            return;
+        }
+        Throwable error = exchange.getException();
+        JobReport report = error == null ? exchange.getMessage().getBody(JobReport.class) : null;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE job_runs SET status = ?, finished_at = clock_timestamp(), rows_read = ?, rows_written = ?,
+                            rows_rejected = ?, rows_skipped = ?, error = ? WHERE id = ?""")) {
+            ps.setString(1, error == null ? "succeeded" : "failed");
+            setCount(ps, 2, report == null ? null : report.rowsRead());
+            setCount(ps, 3, report == null ? null : report.rowsWritten());
+            setCount(ps, 4, report == null ? null : report.rowsRejected());
+            setCount(ps, 5, report == null ? null : report.rowsSkipped());
+            ps.setString(6, error == null ? null : Errors.oneLine(error));
+            ps.setLong(7, runId);
+            ps.executeUpdate();
+        } catch (Exception e) {
+            LOG.warn("could not record the end of job {}: {}", route.getRouteId(), e.getMessage());
+        }
+        if (error != null) {
+            events.record("error", "error", "job " + route.getRouteId() + " failed: " + Errors.oneLine(error),
+                    Map.of("job", route.getRouteId(), "job_run_id", runId));
+        }
+    }
+
+    private static void setCount(PreparedStatement ps, int index, Long value) throws java.sql.SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}
