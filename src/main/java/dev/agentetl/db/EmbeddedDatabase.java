@@ -44,7 +44,11 @@ public final class EmbeddedDatabase implements Database {
             Path lockFile = lockFileOf(dataDir);
             channel = FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
-            lock = channel.tryLock();
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held by this very process
+            }
             if (lock == null) {
                 channel.close();
                 throw new DatabaseUnavailableException("data folder " + dataDir + " is in use by another agent-etl process"

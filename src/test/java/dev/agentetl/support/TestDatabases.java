@@ -1,0 +1,60 @@
+package dev.agentetl.support;
+
+import dev.agentetl.db.EmbeddedDatabase;
+import dev.agentetl.runtime.AppConfig;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One embedded PostgreSQL per test JVM (data under target/), and a fresh, empty database in it for
+ * every test that asks, so tests never see each other's rows.
+ */
+public final class TestDatabases {
+
+    private static EmbeddedDatabase server;
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private TestDatabases() {
+    }
+
+    public static synchronized EmbeddedDatabase server() {
+        if (server == null) {
+            Path dir = Path.of("target", "test-postgres", "pg-" + ProcessHandle.current().pid()).toAbsolutePath();
+            server = EmbeddedDatabase.start(dir, 0);
+            EmbeddedDatabase started = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        }
+        return server;
+    }
+
+    /** A new empty database; returns its JDBC URL. */
+    public static String freshDatabaseUrl() {
+        String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(server().jdbcUrl(), "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return server().jdbcUrl().replace("/postgres", "/" + name);
+    }
+
+    /** Configuration pointing at a new empty database, with the project root as home. */
+    public static AppConfig freshConfig() {
+        return AppConfig.load().with(Map.of(
+                "agent-etl.db.url", freshDatabaseUrl(),
+                "agent-etl.db.user", "postgres",
+                "agent-etl.db.password", "",
+                "agent-etl.home", Path.of("").toAbsolutePath().toString()));
+    }
+
+    public static Connection connect(AppConfig config) throws SQLException {
+        return DriverManager.getConnection(config.get("agent-etl.db.url"), "postgres", "");
+    }
+}
