@@ -21,9 +21,16 @@ final class GenContext {
     private final Map<String, IdAllocator> ids = new LinkedHashMap<>();
     private final Connection connection;
 
-    GenContext(Connection connection, GenerateOptions options) {
+    /**
+     * @param existingSessions sessions already in the database: an empty database gives the seed's
+     *                         data exactly; a later run continues with a different stream, so its
+     *                         ids and thread ids never collide with earlier runs'
+     */
+    GenContext(Connection connection, GenerateOptions options, long existingSessions) {
         this.connection = connection;
-        this.random = new SplittableRandom(options.seed());
+        // a non-linear mix: SplittableRandom seeds that differ by a multiple of its gamma overlap
+        this.random = new SplittableRandom(existingSessions == 0 ? options.seed()
+                : options.seed() ^ new SplittableRandom(existingSessions).nextLong());
         this.timeline = new Timeline(options);
         this.patterns = options.patterns();
     }

@@ -57,7 +57,12 @@ public final class TelemetryGenerator {
             st.execute("SELECT pg_advisory_xact_lock(hashtext('agent-etl generate'))");
         }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        GenContext ctx = new GenContext(c, options);
+        long existing;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sessions")) {
+            rs.next();
+            existing = rs.getLong(1);
+        }
+        GenContext ctx = new GenContext(c, options, existing);
         Behaviour behaviour = new Behaviour(ctx);
         InteractionWriter interactions = new InteractionWriter(ctx, behaviour, ensureTestCases(c));
         ExecutionWriter executions = new ExecutionWriter(ctx, behaviour);

@@ -118,4 +118,16 @@ class TelemetryGeneratorTest {
             }
         }
     }
+
+    @Test
+    void should_add_more_data_when_run_again_on_a_populated_database() throws Exception {
+        AppConfig config = TestDatabases.freshConfig();
+        GenerateReport first = run(config, new GenerateOptions(5_000, 7, END, 30, true));
+        GenerateReport second = run(config, new GenerateOptions(5_000, 7, END, 30, true));
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(first.sessions() + second.sessions(), Sql.count(c, "SELECT count(*) FROM sessions"));
+            assertEquals(first.rowsPerTable().get("agent_telemetry") + second.rowsPerTable().get("agent_telemetry"),
+                    Sql.count(c, "SELECT count(*) FROM agent_telemetry"));
+        }
+    }
 }
