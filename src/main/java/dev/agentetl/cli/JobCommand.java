@@ -2,14 +2,18 @@ package dev.agentetl.cli;
 
 import dev.agentetl.runtime.AgentEtlRuntime;
 import dev.agentetl.runtime.JobReport;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
 /** A command that starts agent-etl, runs one job through {@code direct:<job>} and prints its report. */
 abstract class JobCommand implements Callable<Integer> {
 
-    @ParentCommand
+    @Spec
+    CommandSpec spec;
+
+    /** The top-level command: configuration and output streams, however deep this command is nested. */
     AgentEtl cli;
 
     /** The job (route id) this command runs. */
@@ -22,6 +26,7 @@ abstract class JobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        cli = (AgentEtl) spec.root().userObject();
         Object body = body();
         AgentEtlRuntime runtime = AgentEtlRuntime.start(cli.config, job());
         boolean ok = false;
@@ -29,6 +34,12 @@ abstract class JobCommand implements Callable<Integer> {
             JobReport report = runtime.run(job(), body);
             cli.out.print(report.render());
             cli.out.flush();
+            if (!report.problems().isEmpty()) {
+                report.problems().forEach(cli.err::println);
+                cli.err.println("agent-etl: " + job() + " rejected input with " + report.problems().size() + " problem(s); "
+                        + "the rest was kept");
+                return 1;
+            }
             ok = true;
             return 0;
         } finally {

@@ -20,6 +20,11 @@ public final class DemoSteps {
         report.steps().add(step);
     }
 
+    /** The demo imports the bundled prompt catalog as user "demo". */
+    public dev.agentetl.prompts.ImportPromptsRequest bundledCatalog() {
+        return new dev.agentetl.prompts.ImportPromptsRequest(List.of(), false, "demo");
+    }
+
     public DemoReport finish(@ExchangeProperty(PROPERTY) DemoReport report) {
         return report;
     }

@@ -5,6 +5,9 @@ import dev.agentetl.db.SchemaMigrator;
 import dev.agentetl.demo.DemoSeeder;
 import dev.agentetl.demo.DemoSteps;
 import dev.agentetl.generate.TelemetryGenerator;
+import dev.agentetl.prompts.PromptImporter;
+import dev.agentetl.prompts.PromptRegistry;
+import dev.agentetl.rules.RulesImporter;
 import dev.agentetl.status.StatusReporter;
 
 import java.util.function.BiConsumer;
@@ -25,5 +28,8 @@ final class Beans {
         bind.accept("demoSeeder", new DemoSeeder(rt.dataSource(), generator,
                 config.getInt("agent-etl.demo.rows"), config.getInt("agent-etl.generate.seed")));
         bind.accept("demoSteps", new DemoSteps());
+        bind.accept("promptImporter", new PromptImporter(rt.dataSource()));
+        bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
+        bind.accept("rulesImporter", new RulesImporter(rt.dataSource()));
     }
 }

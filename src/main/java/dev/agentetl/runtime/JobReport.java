@@ -19,6 +19,14 @@ public interface JobReport {
         return 0;
     }
 
+    /**
+     * Input the job rejected, one {@code file:line: reason} per entry. Good input in the same run is
+     * kept; any problem makes the run count as failed (non-zero exit, status failed in job_runs).
+     */
+    default java.util.List<String> problems() {
+        return java.util.List.of();
+    }
+
     /** The report as printed to stdout, ending with a newline. */
     String render();
 }

@@ -73,12 +73,14 @@ public final class JobRunPolicy extends RoutePolicySupport {
              PreparedStatement ps = c.prepareStatement("""
                      UPDATE job_runs SET status = ?, finished_at = clock_timestamp(), rows_read = ?, rows_written = ?,
                             rows_rejected = ?, rows_skipped = ?, error = ? WHERE id = ?""")) {
-            ps.setString(1, error == null ? "succeeded" : "failed");
+            boolean rejected = report != null && !report.problems().isEmpty();
+            ps.setString(1, error == null && !rejected ? "succeeded" : "failed");
             setCount(ps, 2, report == null ? null : report.rowsRead());
             setCount(ps, 3, report == null ? null : report.rowsWritten());
             setCount(ps, 4, report == null ? null : report.rowsRejected());
             setCount(ps, 5, report == null ? null : report.rowsSkipped());
-            ps.setString(6, error == null ? null : Errors.oneLine(error));
+            ps.setString(6, error != null ? Errors.oneLine(error)
+                    : rejected ? report.problems().size() + " problem(s), first: " + report.problems().get(0) : null);
             ps.setLong(7, runId);
             ps.executeUpdate();
         } catch (Exception e) {

@@ -1,0 +1,54 @@
+package dev.agentetl.prompts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/** Writes config_changelog rows inside the caller's transaction. */
+public final class AuditLog {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AuditLog() {
+    }
+
+    /** One change of one configuration row; ids and versions are the real ones. */
+    public record Change(String configType, long configId, String configName, Integer previousVersion, int newVersion,
+                         String changeType, String summary, Object previousData, Object newData, String actor,
+                         String sourceFile) {
+    }
+
+    public static void write(Connection c, Change ch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO config_changelog (config_type, config_id, config_name, previous_version, new_version, change_type,
+                       change_summary, previous_data, new_data, changed_by, source_file)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)""")) {
+            ps.setString(1, ch.configType());
+            ps.setLong(2, ch.configId());
+            ps.setString(3, ch.configName());
+            if (ch.previousVersion() == null) ps.setNull(4, Types.INTEGER); else ps.setInt(4, ch.previousVersion());
+            ps.setInt(5, ch.newVersion());
+            ps.setString(6, ch.changeType());
+            ps.setString(7, ch.summary());
+            ps.setString(8, json(ch.previousData()));
+            ps.setString(9, json(ch.newData()));
+            ps.setString(10, ch.actor());
+            ps.setString(11, ch.sourceFile());
+            ps.executeUpdate();
+        }
+    }
+
+    static String json(Object value) {
+        if (value == null) return null;
+        if (value instanceof String s) return s;
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

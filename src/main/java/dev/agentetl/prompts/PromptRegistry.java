@@ -1,0 +1,108 @@
+package dev.agentetl.prompts;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import dev.agentetl.runtime.JobReport;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code prompts list | show | label | diff}: reading the registry and moving labels by hand. */
+public final class PromptRegistry {
+
+    static final String PROJECT = "default";
+    private final DataSource dataSource;
+
+    public PromptRegistry(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** What a prompts command asks: name, version or label, and for diff a second version. */
+    public record Query(String name, Integer version, String label, Integer otherVersion, String actor) {
+    }
+
+    public JobReport list() throws SQLException {
+        StringBuilder sb = new StringBuilder(String.format("%-28s %-8s %7s %-36s %s%n", "name", "type", "latest", "labels", "created"));
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT p.name, p.type, p.version, p.created_at,
+                       (SELECT string_agg(l.label || '=v' || lp.version, ', ' ORDER BY l.label)
+                        FROM prompt_labels l JOIN prompts lp ON lp.id = l.prompt_id
+                        WHERE l.project = p.project AND l.name = p.name)
+                FROM prompts p WHERE p.project = 'default'
+                  AND p.version = (SELECT max(version) FROM prompts x WHERE x.project = p.project AND x.name = p.name)
+                ORDER BY p.name""")) {
+            while (rs.next()) {
+                sb.append(String.format("%-28s %-8s %7d %-36s %s%n", rs.getString(1), rs.getString(2), rs.getInt(3),
+                        rs.getString(5) == null ? "" : rs.getString(5), rs.getObject(4)));
+            }
+        }
+        return sb::toString;
+    }
+
+    /** The version asked for, else the {@code production} label, else the latest. */
+    public JobReport show(Query q) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            PromptVersions.Version v = q.version() != null ? PromptVersions.byVersion(c, PROJECT, q.name(), q.version())
+                    : q.label() != null ? PromptVersions.byLabel(c, PROJECT, q.name(), q.label())
+                    : orElse(PromptVersions.byLabel(c, PROJECT, q.name(), "production"), PromptVersions.newest(c, PROJECT, q.name()));
+            if (v == null) {
+                throw new IllegalArgumentException("no prompt " + q.name()
+                        + (q.version() != null ? " version " + q.version() : q.label() != null ? " with label " + q.label() : ""));
+            }
+            String text = "# " + q.name() + " v" + v.version() + " (sha256 " + v.contentHash().substring(0, 12) + ")\n" + v.template() + "\n";
+            return () -> text;
+        }
+    }
+
+    public JobReport label(Query q) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                PromptVersions.Version v = PromptVersions.byVersion(c, PROJECT, q.name(), q.version());
+                if (v == null) {
+                    throw new IllegalArgumentException("no prompt " + q.name() + " version " + q.version());
+                }
+                if ("latest".equals(q.label())) {
+                    throw new IllegalArgumentException("'latest' is computed and cannot be set");
+                }
+                boolean moved = PromptLabels.move(c, PROJECT, q.name(), q.label(), v.id(), v.version(), q.actor(), null);
+                c.commit();
+                String text = moved ? "label " + q.label() + " of " + q.name() + " now on v" + v.version() + "\n"
+                        : "label " + q.label() + " of " + q.name() + " already on v" + v.version() + ": nothing changed\n";
+                return new JobReport() {
+                    @Override public long rowsWritten() { return moved ? 1 : 0; }
+                    @Override public String render() { return text; }
+                };
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    public JobReport diff(Query q) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            PromptVersions.Version a = PromptVersions.byVersion(c, PROJECT, q.name(), q.version());
+            PromptVersions.Version b = PromptVersions.byVersion(c, PROJECT, q.name(), q.otherVersion());
+            if (a == null || b == null) {
+                throw new IllegalArgumentException("no prompt " + q.name() + " version " + (a == null ? q.version() : q.otherVersion()));
+            }
+            List<String> left = Arrays.asList(a.template().split("\n", -1));
+            List<String> right = Arrays.asList(b.template().split("\n", -1));
+            List<String> diff = UnifiedDiffUtils.generateUnifiedDiff(q.name() + " v" + a.version(), q.name() + " v" + b.version(),
+                    left, DiffUtils.diff(left, right), 3);
+            String text = diff.isEmpty() ? "templates of v" + a.version() + " and v" + b.version() + " are identical\n"
+                    : String.join("\n", diff) + "\n";
+            return () -> text;
+        }
+    }
+
+    private static PromptVersions.Version orElse(PromptVersions.Version a, PromptVersions.Version b) {
+        return a != null ? a : b;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.agentetl.rules;
+
+import dev.agentetl.importing.FileResult;
+import dev.agentetl.importing.ImportReport;
+import dev.agentetl.prompts.AuditLog;
+import dev.agentetl.prompts.CatalogException;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Imports rules CSV files. Each file is the desired state of its table: a new row is created, a changed
+ * row gets a new version (the old one is deactivated), an unchanged row is left alone and a row missing
+ * from the file is deactivated, each change with a changelog row. One transaction per file: a bad
+ * file changes nothing, and the other files are still imported.
+ */
+public final class RulesImporter {
+
+    private final DataSource dataSource;
+
+    public RulesImporter(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public ImportReport importRules(ImportRulesRequest request) throws SQLException {
+        long started = System.nanoTime();
+        List<FileResult> results = new ArrayList<>();
+        for (Path file : request.files()) {
+            results.add(importFile(file, request));
+        }
+        return new ImportReport("rules", request.dryRun(), results, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    public FileResult importFile(Path file, ImportRulesRequest request) throws SQLException {
+        long t0 = System.nanoTime();
+        RulesFile rules;
+        try {
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new CatalogException(file + ": no such file");
+            }
+            rules = RulesCsvReader.read(file);
+        } catch (CatalogException e) {
+            List<String> problems = List.of(e.getMessage().split("\n"));
+            return FileResult.rejected(file.toString(), "rules", problems.size(), ms(t0), problems);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (var lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    lock.setString(1, "rules:" + rules.kind().table());
+                    lock.execute();
+                }
+                RuleSync sync = rules.kind() == RuleKind.CONTEXT_RULES
+                        ? new ContextRuleSync(c, request.actor(), rules.source())
+                        : new NegateKeySync(c, request.actor(), rules.source());
+                RuleSync.Counts counts = sync.apply(rules.rows());
+                if (request.dryRun()) c.rollback(); else c.commit();
+                return new FileResult(rules.source(), rules.kind().table(), rules.rows().size(), counts.created(),
+                        counts.updated(), counts.unchanged(), counts.deactivated(), 0, ms(t0), List.of());
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** Used by the syncs to audit their changes. */
+    static void audit(Connection c, String table, long id, String name, Integer previousVersion, int newVersion, String type,
+                      Object previous, Object next, String actor, String source) throws SQLException {
+        AuditLog.write(c, new AuditLog.Change(table, id, name, previousVersion, newVersion, type,
+                type + " from " + source, previous, next, actor, source));
+    }
+}
