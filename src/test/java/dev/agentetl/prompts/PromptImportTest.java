@@ -1,0 +1,176 @@
+package dev.agentetl.prompts;
+
+import dev.agentetl.importing.ImportReport;
+import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.runtime.AppConfig;
+import dev.agentetl.runtime.JobReport;
+import dev.agentetl.support.CliRun;
+import dev.agentetl.support.Sql;
+import dev.agentetl.support.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Prompt imports are idempotent, version on behaviour changes only, move labels, and audit everything. */
+class PromptImportTest {
+
+    @TempDir
+    Path dir;
+    AppConfig config;
+    AgentEtlRuntime runtime;
+    Connection db;
+
+    @BeforeEach
+    void start() throws Exception {
+        config = TestDatabases.freshConfig().with(Map.of("agent-etl.demo.rows", "500"));
+        runtime = AgentEtlRuntime.start(config, "test");
+        db = TestDatabases.connect(config);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        db.close();
+        runtime.close();
+    }
+
+    private Path prompt(String name, String type, String template, String extra) throws Exception {
+        Path file = dir.resolve(name + ".prompt");
+        Files.writeString(file, "---\nname: " + name + "\ntype: " + type + "\nmodel: gpt-4o\nconfig:\n  temperature: 0.1\n"
+                + "labels: [production, staging]\n" + extra + "---\n" + template + "\n");
+        return file;
+    }
+
+    private ImportReport importPrompts(boolean dryRun, Path... paths) {
+        return (ImportReport) runtime.run("import-prompts", new ImportPromptsRequest(List.of(paths), dryRun, "alice"));
+    }
+
+    private long count(String sql) throws Exception {
+        return Sql.count(db, sql);
+    }
+
+    @Test
+    void should_write_nothing_at_all_when_the_same_files_are_imported_again() throws Exception {
+        prompt("greet", "system", "Hello {name}", "");
+        prompt("bye", "user", "Bye {name}", "");
+        ImportReport first = importPrompts(false, dir);
+        assertEquals(2, first.files().stream().mapToLong(f -> f.created()).sum());
+        long changelog = count("SELECT count(*) FROM config_changelog");
+        assertEquals(2 + 4, changelog, "2 creates and 4 label moves");
+
+        ImportReport second = importPrompts(false, dir);
+
+        assertEquals(2, second.rowsSkipped(), "both unchanged");
+        assertEquals(0, second.rowsWritten());
+        assertEquals(2, count("SELECT count(*) FROM prompts"));
+        assertEquals(changelog, count("SELECT count(*) FROM config_changelog"), "not even changelog rows");
+    }
+
+    @Test
+    void should_make_exactly_one_new_version_and_move_its_labels_when_the_template_changes() throws Exception {
+        prompt("greet", "system", "Hello {name}", "");
+        importPrompts(false, dir);
+        prompt("greet", "system", "Hello {name}, welcome back", "");
+
+        ImportReport report = importPrompts(false, dir);
+
+        assertEquals(1, report.files().get(0).updated());
+        assertEquals(2, count("SELECT count(*) FROM prompts WHERE name = 'greet'"));
+        long v2 = count("SELECT id FROM prompts WHERE name = 'greet' AND version = 2");
+        assertEquals(2, count("SELECT count(*) FROM prompt_labels WHERE name = 'greet' AND prompt_id = " + v2),
+                "production and staging moved to v2");
+        assertEquals(1, count("SELECT count(*) FROM config_changelog WHERE change_type = 'update' AND config_id = " + v2
+                + " AND previous_version = 1 AND new_version = 2 AND changed_by = 'alice' AND source_file LIKE '%greet.prompt'"
+                + " AND previous_data->>'template' = 'Hello {name}' AND new_data->>'template' = 'Hello {name}, welcome back'"));
+        assertEquals(2, count("SELECT count(*) FROM config_changelog WHERE change_type = 'label' AND previous_version = 1 "
+                + "AND new_version = 2 AND config_id = " + v2));
+        assertEquals(0, count("SELECT count(*) FROM config_changelog c WHERE c.config_type = 'prompt' "
+                + "AND NOT EXISTS (SELECT 1 FROM prompts p WHERE p.id = c.config_id)"), "changelog ids are real prompt ids");
+    }
+
+    @Test
+    void should_not_version_documentation_only_changes() throws Exception {
+        prompt("greet", "system", "Hello {name}", "description: first\n");
+        importPrompts(false, dir);
+        prompt("greet", "system", "Hello {name}", "description: reworded\nmetadata:\n  owner: team-a\n");
+
+        ImportReport report = importPrompts(false, dir);
+
+        assertEquals(1, report.rowsSkipped());
+        assertEquals(1, count("SELECT count(*) FROM prompts WHERE name = 'greet'"));
+    }
+
+    @Test
+    void should_roll_back_by_moving_a_label_back_and_keep_it_there_on_reimport() throws Exception {
+        prompt("greet", "system", "v1 text", "");
+        importPrompts(false, dir);
+        prompt("greet", "system", "v2 text", "");
+        importPrompts(false, dir);
+
+        JobReport moved = runtime.run("prompts-label", new PromptRegistry.Query("greet", 1, "production", null, "bob"));
+        assertEquals(1, moved.rowsWritten());
+        JobReport shown = runtime.run("prompts-show", new PromptRegistry.Query("greet", null, null, null, null));
+        assertTrue(shown.render().contains("v1 text"), "show uses the production label: " + shown.render());
+        assertEquals(1, count("SELECT count(*) FROM config_changelog WHERE change_type = 'label' AND changed_by = 'bob' "
+                + "AND previous_version = 2 AND new_version = 1"));
+
+        importPrompts(false, dir);
+        assertEquals(1, count("SELECT p.version FROM prompt_labels l JOIN prompts p ON p.id = l.prompt_id "
+                + "WHERE l.name = 'greet' AND l.label = 'production'"), "an unchanged file does not undo a rollback");
+        JobReport latest = runtime.run("prompts-show", new PromptRegistry.Query("greet", 2, null, null, null));
+        assertTrue(latest.render().contains("v2 text"));
+        JobReport diff = runtime.run("prompts-diff", new PromptRegistry.Query("greet", 1, null, 2, null));
+        assertTrue(diff.render().contains("-v1 text") && diff.render().contains("+v2 text"), diff.render());
+    }
+
+    @Test
+    void should_write_nothing_in_a_dry_run() throws Exception {
+        prompt("greet", "system", "Hello", "");
+
+        ImportReport report = importPrompts(true, dir);
+
+        assertTrue(report.render().startsWith("DRY RUN"));
+        assertEquals(1, report.files().get(0).created(), "the report says what would happen");
+        assertEquals(0, count("SELECT count(*) FROM prompts"));
+        assertEquals(0, count("SELECT count(*) FROM prompt_labels"));
+        assertEquals(0, count("SELECT count(*) FROM config_changelog"));
+    }
+
+    @Test
+    void should_reject_a_bad_file_with_its_line_and_still_import_the_good_one() throws Exception {
+        prompt("good", "system", "fine", "");
+        Files.writeString(dir.resolve("bad.prompt"), "---\nname: bad\ntype: poem\ncolour: blue\n---\ntext\n");
+
+        CliRun run = CliRun.of(config, "import", "prompts", dir.toString());
+
+        assertEquals(1, run.exit());
+        assertTrue(run.err().contains("bad.prompt:3: type must be one of"), run.err());
+        assertTrue(run.err().contains("bad.prompt:4: unknown key 'colour'"), run.err());
+        assertEquals(1, count("SELECT count(*) FROM prompts WHERE name = 'good'"), "the good file is kept");
+        assertEquals(0, count("SELECT count(*) FROM prompts WHERE name = 'bad'"));
+        assertEquals("failed", Sql.value(db, "SELECT status FROM job_runs WHERE job = 'import-prompts'"));
+    }
+
+    @Test
+    void should_import_the_bundled_catalog_in_the_demo() throws Exception {
+        runtime.run("demo", null);
+
+        assertEquals(5, count("SELECT count(*) FROM prompts WHERE version = 1"));
+        assertEquals(5, count("SELECT count(*) FROM prompt_labels WHERE label = 'production'"));
+        String template = (String) Sql.value(db, "SELECT template FROM prompts WHERE name = 'parameter_extraction'");
+        assertTrue(template.startsWith("You are a strict parameter extractor.") && template.endsWith("Return ONLY the JSON. No extra text."));
+        assertFalse(((String) Sql.value(db, "SELECT template FROM prompts WHERE name = 'trace_entry_analysis'")).isBlank());
+        assertNull(Sql.value(db, "SELECT template FROM prompts WHERE name = 'missing'"));
+    }
+}

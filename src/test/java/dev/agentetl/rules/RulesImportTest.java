@@ -1,0 +1,164 @@
+package dev.agentetl.rules;
+
+import dev.agentetl.importing.ImportReport;
+import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.runtime.AppConfig;
+import dev.agentetl.support.CliRun;
+import dev.agentetl.support.Sql;
+import dev.agentetl.support.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Rules CSV imports: the CSV quirks of real files, validation by line, desired-state sync, dry run. */
+class RulesImportTest {
+
+    @TempDir
+    Path dir;
+    AppConfig config;
+    AgentEtlRuntime runtime;
+    Connection db;
+
+    @BeforeEach
+    void start() throws Exception {
+        config = TestDatabases.freshConfig();
+        runtime = AgentEtlRuntime.start(config, "test");
+        db = TestDatabases.connect(config);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        db.close();
+        runtime.close();
+    }
+
+    private Path write(String name, byte[] bytes) throws Exception {
+        Path file = dir.resolve(name);
+        Files.write(file, bytes);
+        return file;
+    }
+
+    private Path write(String name, String text) throws Exception {
+        return write(name, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ImportReport importRules(boolean dryRun, Path... files) {
+        return (ImportReport) runtime.run("import-rules", new ImportRulesRequest(List.of(files), dryRun, "alice"));
+    }
+
+    private long count(String sql) throws Exception {
+        return Sql.count(db, sql);
+    }
+
+    @Test
+    void should_read_bom_crlf_quoted_commas_quotes_newlines_and_non_ascii() throws Exception {
+        String csv = "id,context,important,ignore,description\r\n"
+                + "1,mfs,\"processPayment, transferMoney ,balanceInquiry\",\"HEARTBEAT,HEALTH_CHECK\",MFS payments \u2013 ignore health checks\r\n"
+                + "2,bkash,\"checkBkashInfo\",,\"Says \"\"hello\"\"; spans\r\ntwo lines, with commas\"\r\n";
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] body = csv.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[bom.length + body.length];
+        System.arraycopy(bom, 0, bytes, 0, bom.length);
+        System.arraycopy(body, 0, bytes, bom.length, body.length);
+
+        ImportReport report = importRules(false, write("context_rules.csv", bytes));
+
+        assertEquals(2, report.files().get(0).created(), report.render());
+        assertEquals("MFS payments \u2013 ignore health checks", Sql.value(db, "SELECT description FROM context_rules WHERE context = 'mfs'"));
+        assertEquals("processPayment, transferMoney ,balanceInquiry", Sql.value(db, "SELECT important FROM context_rules WHERE context = 'mfs'"),
+                "important stays text as in the file");
+        assertEquals("{processPayment,transferMoney,balanceInquiry}",
+                Sql.value(db, "SELECT important_items::text FROM context_rules WHERE context = 'mfs'"), "and is split, trimmed");
+        assertEquals("Says \"hello\"; spans\r\ntwo lines, with commas",
+                Sql.value(db, "SELECT description FROM context_rules WHERE context = 'bkash'"));
+        assertEquals("{}", Sql.value(db, "SELECT ignore_items::text FROM context_rules WHERE context = 'bkash'"));
+    }
+
+    @Test
+    void should_list_every_problem_with_its_line_and_change_nothing() throws Exception {
+        Path file = write("context_rules.csv", "context,important,ignore,description\n"
+                + "ok,a,b,fine\n"
+                + ",a,b,no context\n"
+                + "\"multi\nline\",a,b,starts on line 4\n"
+                + "ok,a,b,duplicate\n"
+                + "short,a\n"
+                + "x".repeat(101) + ",a,b,too long\n");
+        Path keys = write("negate_keys.csv", "label,operator,value\n"
+                + "event,!=,heartbeat\n"
+                + "event,<>,x\n"
+                + "event,=~,([unclosed\n"
+                + "event,!=,heartbeat\n");
+
+        CliRun run = CliRun.of(config, "import", "rules", file.toString(), keys.toString());
+
+        assertEquals(1, run.exit());
+        String err = run.err();
+        assertTrue(err.contains(file + ":3: context is required"), err);
+        assertTrue(err.contains(file + ":6: duplicate context 'ok' (first on line 2)"), err);
+        assertTrue(err.contains(file + ":7: expected 4 fields, found 2"), err);
+        assertTrue(err.contains(file + ":8: context is 101 characters, the limit is 100"), err);
+        assertTrue(err.contains(keys + ":3: unknown operator '<>'"), err);
+        assertTrue(err.contains(keys + ":4: value is not a valid regular expression"), err);
+        assertTrue(err.contains(keys + ":5: duplicate negate key 'event != heartbeat' (first on line 2)"), err);
+        assertEquals(0, count("SELECT count(*) FROM context_rules"));
+        assertEquals(0, count("SELECT count(*) FROM negate_keys"));
+        assertEquals(0, count("SELECT count(*) FROM config_changelog"));
+    }
+
+    @Test
+    void should_reject_an_unknown_header_and_import_the_good_file_beside_it() throws Exception {
+        Path bad = write("other.csv", "name,body\nx,y\n");
+        Path good = write("negate_keys.csv", "label,operator,value\nevent,!=,heartbeat\njob,=~,cleanup_.*\n");
+
+        ImportReport report = importRules(false, bad, good);
+
+        assertTrue(report.problems().get(0).startsWith(bad + ":1: unknown header 'name,body'"), report.problems().toString());
+        assertEquals(2, count("SELECT count(*) FROM negate_keys WHERE is_active"));
+    }
+
+    @Test
+    void should_treat_the_file_as_the_desired_state() throws Exception {
+        Path file = write("context_rules.csv", "context,important,ignore,description\nmfs,a,b,one\nbkash,c,d,two\nupay,e,f,three\n");
+        importRules(false, file);
+        long changelog = count("SELECT count(*) FROM config_changelog");
+
+        ImportReport again = importRules(false, file);
+        assertEquals(3, again.rowsSkipped());
+        assertEquals(changelog, count("SELECT count(*) FROM config_changelog"), "a re-run writes nothing");
+
+        write("context_rules.csv", "context,important,ignore,description\nmfs,a,b,one\nbkash,c,\"d,z\",two\nnew,g,h,four\n");
+        ImportReport changed = importRules(false, file);
+
+        var f = changed.files().get(0);
+        assertEquals(List.of(1L, 1L, 1L, 1L), List.of(f.created(), f.updated(), f.unchanged(), f.deactivated()), changed.render());
+        assertEquals(2, count("SELECT version FROM context_rules WHERE context = 'bkash' AND is_active"));
+        assertEquals(1, count("SELECT count(*) FROM context_rules WHERE context = 'bkash' AND version = 1 AND NOT is_active"));
+        assertEquals(0, count("SELECT count(*) FROM context_rules WHERE context = 'upay' AND is_active"));
+        assertEquals(1, count("SELECT count(*) FROM config_changelog WHERE change_type = 'update' AND config_name = 'bkash' "
+                + "AND previous_version = 1 AND new_version = 2 AND previous_data->>'ignore' = 'd' AND new_data->>'ignore' = 'd,z'"));
+        assertEquals(1, count("SELECT count(*) FROM config_changelog WHERE change_type = 'deactivate' AND config_name = 'upay'"));
+        assertEquals(0, count("SELECT count(*) FROM config_changelog c WHERE config_type = 'context_rule' "
+                + "AND NOT EXISTS (SELECT 1 FROM context_rules r WHERE r.id = c.config_id)"), "changelog ids are real");
+    }
+
+    @Test
+    void should_write_nothing_in_a_dry_run() throws Exception {
+        Path file = write("negate_keys.csv", "label,operator,value\nevent,!=,heartbeat\n");
+
+        ImportReport report = importRules(true, file);
+
+        assertEquals(1, report.files().get(0).created());
+        assertEquals(0, count("SELECT count(*) FROM negate_keys"));
+        assertEquals(0, count("SELECT count(*) FROM config_changelog"));
+    }
+}
