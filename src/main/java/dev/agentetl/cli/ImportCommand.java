@@ -13,7 +13,7 @@ import java.util.List;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Import prompts or rules into the configuration registry (versioned, audited, idempotent).",
-        subcommands = {ImportCommand.Prompts.class, ImportCommand.Rules.class})
+        subcommands = {ImportCommand.Prompts.class, ImportCommand.Rules.class, ImportCommand.Inbox.class})
 final class ImportCommand implements Runnable {
 
     @ParentCommand
@@ -59,5 +59,12 @@ final class ImportCommand implements Runnable {
         @Override String job() { return "import-rules"; }
 
         @Override Object body() { return new ImportRulesRequest(files, dryRun, actor()); }
+    }
+
+    @Command(name = "inbox", mixinStandardHelpOptions = true,
+            description = "Import every *.prompt and *.csv in the inbox folder (agent-etl.inbox-dir); imported files "
+                    + "move to .done/, rejected ones to .error/ with <file>.error.txt listing the problems.")
+    static final class Inbox extends JobCommand {
+        @Override String job() { return "import-inbox"; }
     }
 }

@@ -5,6 +5,7 @@ import dev.agentetl.db.SchemaMigrator;
 import dev.agentetl.demo.DemoSeeder;
 import dev.agentetl.demo.DemoSteps;
 import dev.agentetl.generate.TelemetryGenerator;
+import dev.agentetl.inbox.InboxImporter;
 import dev.agentetl.prompts.PromptImporter;
 import dev.agentetl.prompts.PromptRegistry;
 import dev.agentetl.rules.RulesImporter;
@@ -28,8 +29,11 @@ final class Beans {
         bind.accept("demoSeeder", new DemoSeeder(rt.dataSource(), generator,
                 config.getInt("agent-etl.demo.rows"), config.getInt("agent-etl.generate.seed")));
         bind.accept("demoSteps", new DemoSteps());
-        bind.accept("promptImporter", new PromptImporter(rt.dataSource()));
+        PromptImporter promptImporter = new PromptImporter(rt.dataSource());
+        RulesImporter rulesImporter = new RulesImporter(rt.dataSource());
+        bind.accept("promptImporter", promptImporter);
         bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
-        bind.accept("rulesImporter", new RulesImporter(rt.dataSource()));
+        bind.accept("rulesImporter", rulesImporter);
+        bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }
 }
