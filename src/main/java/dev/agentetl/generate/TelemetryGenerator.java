@@ -43,7 +43,7 @@ public final class TelemetryGenerator {
                 c.commit();
                 return report;
             } catch (Exception e) {
-                c.rollback();
+                dev.agentetl.db.Transactions.rollbackQuietly(c, e);
                 throw e;
             } finally {
                 c.setAutoCommit(true);

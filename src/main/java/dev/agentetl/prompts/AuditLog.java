@@ -22,11 +22,38 @@ public final class AuditLog {
                          String sourceFile) {
     }
 
+    private static final String INSERT = """
+            INSERT INTO config_changelog (config_type, config_id, config_name, previous_version, new_version, change_type,
+                   change_summary, previous_data, new_data, changed_by, source_file)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)""";
+
     public static void write(Connection c, Change ch) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO config_changelog (config_type, config_id, config_name, previous_version, new_version, change_type,
-                       change_summary, previous_data, new_data, changed_by, source_file)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)""")) {
+        writeAll(c, java.util.List.of(ch));
+    }
+
+    /** Writes many changes in one batch (large rule files change thousands of rows at once). */
+    public static void writeAll(Connection c, java.util.List<Change> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            int pending = 0;
+            for (Change ch : changes) {
+                bind(ps, ch);
+                ps.addBatch();
+                if (++pending == 1000) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Change ch) throws SQLException {
+        {
             ps.setString(1, ch.configType());
             ps.setLong(2, ch.configId());
             ps.setString(3, ch.configName());
@@ -38,7 +65,6 @@ public final class AuditLog {
             ps.setString(9, json(ch.newData()));
             ps.setString(10, ch.actor());
             ps.setString(11, ch.sourceFile());
-            ps.executeUpdate();
         }
     }
 

@@ -82,7 +82,7 @@ public final class PromptImporter {
             if (request.dryRun()) c.rollback(); else c.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
-            c.rollback();
+            dev.agentetl.db.Transactions.rollbackQuietly(c, e);
             throw e;
         } finally {
             c.setAutoCommit(true);

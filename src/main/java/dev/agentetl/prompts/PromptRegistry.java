@@ -79,7 +79,7 @@ public final class PromptRegistry {
                     @Override public String render() { return text; }
                 };
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                dev.agentetl.db.Transactions.rollbackQuietly(c, e);
                 throw e;
             }
         }

@@ -1,9 +1,13 @@
 package dev.agentetl.rules;
 
+import dev.agentetl.prompts.AuditLog;
+
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,7 +16,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** context_rules keyed by context: create, new version on change, deactivate when gone. */
+/**
+ * context_rules keyed by context: create, new version on change, deactivate when gone. The changes are
+ * worked out in memory first and then written in batches, so a 100,000-row file takes seconds.
+ */
 final class ContextRuleSync implements RuleSync {
 
     private record Active(long id, int version, String important, String ignore, String description) {
@@ -29,6 +36,9 @@ final class ContextRuleSync implements RuleSync {
         }
     }
 
+    private record NewVersion(String context, int version, String important, String ignore, String description, Active previous) {
+    }
+
     private final Connection c;
     private final String actor;
     private final String source;
@@ -42,14 +52,22 @@ final class ContextRuleSync implements RuleSync {
     @Override
     public Counts apply(List<RulesFile.Row> rows) throws SQLException {
         Map<String, Active> active = new HashMap<>();
+        Map<String, Integer> maxVersion = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT context, id, version, important, ignore, description FROM context_rules WHERE is_active FOR UPDATE");
+                // the caller holds the advisory lock of this table, so no row lock is needed
+                "SELECT context, id, version, important, ignore, description, is_active FROM context_rules");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                active.put(rs.getString(1), new Active(rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6)));
+                if (rs.getBoolean(7)) {
+                    active.put(rs.getString(1), new Active(rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5), rs.getString(6)));
+                }
+                maxVersion.merge(rs.getString(1), rs.getInt(3), Math::max);
             }
         }
-        long created = 0, updated = 0, unchanged = 0, deactivated = 0;
+        List<NewVersion> versions = new ArrayList<>();
+        List<Long> retired = new ArrayList<>();
+        List<AuditLog.Change> changes = new ArrayList<>();
+        long unchanged = 0;
         Set<String> seen = new HashSet<>();
         for (RulesFile.Row row : rows) {
             String context = row.get("context");
@@ -64,58 +82,82 @@ final class ContextRuleSync implements RuleSync {
                 continue;
             }
             if (current != null) {
-                deactivate(current.id());
+                retired.add(current.id());
             }
-            int version = nextVersion(context);
-            long id = insert(context, version, important, ignore, description);
-            RulesImporter.audit(c, "context_rule", id, context, current == null ? null : current.version(), version,
-                    current == null ? "create" : "update", current == null ? null : current.data(),
-                    Active.data(important, ignore, description), actor, source);
-            if (current == null) created++; else updated++;
+            versions.add(new NewVersion(context, maxVersion.getOrDefault(context, 0) + 1, important, ignore, description, current));
         }
+        long deactivated = 0;
         for (Map.Entry<String, Active> gone : active.entrySet()) {
             if (!seen.contains(gone.getKey())) {
-                deactivate(gone.getValue().id());
-                RulesImporter.audit(c, "context_rule", gone.getValue().id(), gone.getKey(), gone.getValue().version(),
-                        gone.getValue().version(), "deactivate", gone.getValue().data(), null, actor, source);
+                Active a = gone.getValue();
+                retired.add(a.id());
+                changes.add(new AuditLog.Change("context_rule", a.id(), gone.getKey(), a.version(), a.version(), "deactivate",
+                        "deactivate: not in " + source, a.data(), null, actor, source));
                 deactivated++;
             }
         }
+        deactivate(retired);
+        long[] ids = insert(versions);
+        long created = 0, updated = 0;
+        for (int i = 0; i < versions.size(); i++) {
+            NewVersion v = versions.get(i);
+            boolean isNew = v.previous() == null;
+            changes.add(new AuditLog.Change("context_rule", ids[i], v.context(), isNew ? null : v.previous().version(), v.version(),
+                    isNew ? "create" : "update", (isNew ? "create" : "update") + " from " + source,
+                    isNew ? null : v.previous().data(), Active.data(v.important(), v.ignore(), v.description()), actor, source));
+            if (isNew) created++; else updated++;
+        }
+        AuditLog.writeAll(c, changes);
         return new Counts(created, updated, unchanged, deactivated);
     }
 
-    private void deactivate(long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE context_rules SET is_active = false, updated_at = now() WHERE id = ?")) {
-            ps.setLong(1, id);
+    private void deactivate(List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE context_rules SET is_active = false, updated_at = now() WHERE id = ANY (?)")) {
+            Array array = c.createArrayOf("bigint", ids.toArray());
+            ps.setArray(1, array);
             ps.executeUpdate();
         }
     }
 
-    private int nextVersion(String context) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(version), 0) + 1 FROM context_rules WHERE context = ?")) {
-            ps.setString(1, context);
+    /** Inserts the new versions in batches; ids come from the table's sequence so the audit rows can name them. */
+    private long[] insert(List<NewVersion> versions) throws SQLException {
+        long[] ids = new long[versions.size()];
+        if (versions.isEmpty()) {
+            return ids;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT nextval(pg_get_serial_sequence('context_rules', 'id')) FROM generate_series(1, ?)")) {
+            ps.setInt(1, versions.size());
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+                for (int i = 0; rs.next(); i++) {
+                    ids[i] = rs.getLong(1);
+                }
             }
         }
-    }
-
-    private long insert(String context, int version, String important, String ignore, String description) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO context_rules (context, version, important, ignore, description, source_file)
-                VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")) {
-            ps.setString(1, context);
-            ps.setInt(2, version);
-            ps.setString(3, important);
-            ps.setString(4, ignore);
-            ps.setString(5, description);
-            ps.setString(6, source);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                INSERT INTO context_rules (id, context, version, important, ignore, description, source_file)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+            for (int i = 0; i < versions.size(); i++) {
+                NewVersion v = versions.get(i);
+                ps.setLong(1, ids[i]);
+                ps.setString(2, v.context());
+                ps.setInt(3, v.version());
+                ps.setString(4, v.important());
+                ps.setString(5, v.ignore());
+                ps.setString(6, v.description());
+                ps.setString(7, source);
+                ps.addBatch();
+                if ((i + 1) % 1000 == 0) {
+                    ps.executeBatch();
+                }
             }
+            ps.executeBatch();
         }
+        return ids;
     }
 
     private static String emptyToNull(String s) {

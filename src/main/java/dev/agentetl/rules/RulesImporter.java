@@ -62,7 +62,7 @@ public final class RulesImporter {
                 return new FileResult(rules.source(), rules.kind().table(), rules.rows().size(), counts.created(),
                         counts.updated(), counts.unchanged(), counts.deactivated(), 0, ms(t0), List.of());
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                dev.agentetl.db.Transactions.rollbackQuietly(c, e);
                 throw e;
             } finally {
                 c.setAutoCommit(true);
