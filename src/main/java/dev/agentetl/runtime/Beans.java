@@ -34,6 +34,7 @@ final class Beans {
         bind.accept("promptImporter", promptImporter);
         bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
         bind.accept("rulesImporter", rulesImporter);
+        bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }
 }

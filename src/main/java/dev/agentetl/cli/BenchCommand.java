@@ -1,0 +1,35 @@
+package dev.agentetl.cli;
+
+import dev.agentetl.bench.ImportBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks, run on a scratch database of the configured server (your data is not touched).",
+        subcommands = {BenchCommand.Import.class})
+final class BenchCommand implements Runnable {
+
+    @ParentCommand
+    AgentEtl cli;
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(cli.out);
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Import N prompt files and an M-row rules file, then re-import them (must write nothing) "
+                    + "and import them with one change.")
+    static final class Import extends JobCommand {
+        @Option(names = "--prompts", paramLabel = "N", defaultValue = "10000", description = "Prompt files (default: ${DEFAULT-VALUE}).")
+        int prompts;
+
+        @Option(names = "--rules", paramLabel = "M", defaultValue = "100000", description = "Rows of the rules file (default: ${DEFAULT-VALUE}).")
+        int rules;
+
+        @Override String job() { return "bench-import"; }
+
+        @Override Object body() { return new ImportBenchmark.Options(prompts, rules); }
+    }
+}
