@@ -21,7 +21,7 @@ public record ImportReport(String what, boolean dryRun, List<FileResult> files, 
     public String render() {
         StringBuilder sb = new StringBuilder();
         sb.append(dryRun ? "DRY RUN (nothing written): " : "").append("import ").append(what).append('\n');
-        String fmt = "%-52s %-14s %7s %8s %8s %10s %12s %9s %8s%n";
+        String fmt = "%-52s %-16s %7s %8s %8s %10s %12s %9s %8s%n";
         sb.append(String.format(fmt, "file", "kind", "read", "created", "updated", "unchanged", "deactivated", "rejected", "ms"));
         for (FileResult f : files) {
             sb.append(String.format(fmt, shorten(f.file()), f.kind(), f.read(), f.created(), f.updated(), f.unchanged(),

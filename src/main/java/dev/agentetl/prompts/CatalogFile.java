@@ -24,8 +24,8 @@ public record CatalogFile(String source, String text) {
         return files;
     }
 
-    /** The {@code *.prompt} files among the given files and folders (folders are searched recursively). */
-    public static List<CatalogFile> fromPaths(List<Path> paths, String suffix) {
+    /** The files with one of the suffixes among the given files and folders (folders are searched recursively). */
+    public static List<CatalogFile> fromPaths(List<Path> paths, String... suffixes) {
         List<CatalogFile> files = new ArrayList<>();
         for (Path p : paths) {
             if (!Files.exists(p)) {
@@ -33,7 +33,7 @@ public record CatalogFile(String source, String text) {
             }
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(suffix))
+                    walk.filter(f -> Files.isRegularFile(f) && java.util.Arrays.stream(suffixes).anyMatch(f.getFileName().toString()::endsWith))
                             .sorted().forEach(f -> files.add(read(f)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

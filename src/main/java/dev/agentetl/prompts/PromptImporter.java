@@ -28,15 +28,21 @@ public final class PromptImporter {
         this.dataSource = dataSource;
     }
 
+    /** Prompt files, and the model / embedding configuration files of the same catalog. */
     public ImportReport importPrompts(ImportPromptsRequest request) throws SQLException {
         long started = System.nanoTime();
         List<CatalogFile> files = request.paths().isEmpty() ? CatalogFile.bundled()
-                : CatalogFile.fromPaths(request.paths(), ".prompt");
+                : CatalogFile.fromPaths(request.paths(), ".prompt", ConfigKind.MODEL.suffix, ConfigKind.EMBEDDING.suffix);
         List<FileResult> results = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             Map<String, String> newestHash = newestHashes(c);
             for (CatalogFile file : files) {
                 long t0 = System.nanoTime();
+                ConfigKind configKind = ConfigKind.of(file.source());
+                if (configKind != null) {
+                    results.add(ConfigImporter.importFile(c, file, configKind, request.dryRun(), request.actor()));
+                    continue;
+                }
                 PromptDefinition def;
                 try {
                     def = PromptFileParser.parse(file);
