@@ -12,6 +12,12 @@ public record ImportReport(String what, boolean dryRun, List<FileResult> files, 
     @Override public long rowsRejected() { return files.stream().mapToLong(FileResult::rejected).sum(); }
     @Override public long rowsSkipped() { return files.stream().mapToLong(FileResult::unchanged).sum(); }
 
+    /** Stored in job_runs.details: the per-file figures, as the printed report shows them. */
+    @Override
+    public Object details() {
+        return java.util.Map.of("what", what, "dry_run", dryRun, "files", files);
+    }
+
     @Override
     public List<String> problems() {
         return files.stream().flatMap(f -> f.problems().stream()).toList();

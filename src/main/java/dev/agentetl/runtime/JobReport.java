@@ -27,6 +27,11 @@ public interface JobReport {
         return java.util.List.of();
     }
 
+    /** Structured details stored with the run in job_runs.details (JSON), or null. */
+    default Object details() {
+        return null;
+    }
+
     /** The report as printed to stdout, ending with a newline. */
     String render();
 }

@@ -26,6 +26,8 @@ public final class JobRunPolicy extends RoutePolicySupport {
     /** Header naming what started the job (cli, schedule, test); defaults to cli. */
     public static final String TRIGGER = "agentEtlTrigger";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final DataSource dataSource;
     private final SystemEvents events;
     private final String host;
@@ -72,7 +74,7 @@ public final class JobRunPolicy extends RoutePolicySupport {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
                      UPDATE job_runs SET status = ?, finished_at = clock_timestamp(), rows_read = ?, rows_written = ?,
-                            rows_rejected = ?, rows_skipped = ?, error = ? WHERE id = ?""")) {
+                            rows_rejected = ?, rows_skipped = ?, error = ?, details = ?::jsonb WHERE id = ?""")) {
             boolean rejected = report != null && !report.problems().isEmpty();
             ps.setString(1, error == null && !rejected ? "succeeded" : "failed");
             setCount(ps, 2, report == null ? null : report.rowsRead());
@@ -81,7 +83,8 @@ public final class JobRunPolicy extends RoutePolicySupport {
             setCount(ps, 5, report == null ? null : report.rowsSkipped());
             ps.setString(6, error != null ? Errors.oneLine(error)
                     : rejected ? report.problems().size() + " problem(s), first: " + report.problems().get(0) : null);
-            ps.setLong(7, runId);
+            ps.setString(7, report == null || report.details() == null ? null : JSON.writeValueAsString(report.details()));
+            ps.setLong(8, runId);
             ps.executeUpdate();
         } catch (Exception e) {
             LOG.warn("could not record the end of job {}: {}", route.getRouteId(), e.getMessage());

@@ -149,6 +149,8 @@ class RulesImportTest {
         assertEquals(1, count("SELECT count(*) FROM config_changelog WHERE change_type = 'deactivate' AND config_name = 'upay'"));
         assertEquals(0, count("SELECT count(*) FROM config_changelog c WHERE config_type = 'context_rule' "
                 + "AND NOT EXISTS (SELECT 1 FROM context_rules r WHERE r.id = c.config_id)"), "changelog ids are real");
+        assertEquals(1, count("SELECT (details->'files'->0->>'deactivated')::int FROM job_runs WHERE job = 'import-rules' "
+                + "ORDER BY id DESC LIMIT 1"), "the per-file report is stored with the run");
     }
 
     @Test
