@@ -25,6 +25,12 @@ public final class DemoSteps {
         return new dev.agentetl.prompts.ImportPromptsRequest(List.of(), false, "demo");
     }
 
+    /** A snapshot export of a dataset in the default exports folder. */
+    public dev.agentetl.export.ExportRequest exportOf(String dataset, String format) {
+        return new dev.agentetl.export.ExportRequest(dataset, null, dev.agentetl.export.ExportFormat.parse(format), null, null,
+                java.util.Map.of(), false, null, "snappy", "demo");
+    }
+
     public DemoReport finish(@ExchangeProperty(PROPERTY) DemoReport report) {
         return report;
     }

@@ -34,6 +34,8 @@ final class Beans {
         bind.accept("promptImporter", promptImporter);
         bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
         bind.accept("rulesImporter", rulesImporter);
+        bind.accept("exporter", new dev.agentetl.export.Exporter(rt.dataSource(), config.path("agent-etl.exports-dir"),
+                Long.parseLong(config.get("agent-etl.export.rows-per-file"))));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }

@@ -1,0 +1,108 @@
+package dev.agentetl.export;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The part files of one export: each is written under a hidden temporary name (readers skip names
+ * starting with '.') and renamed when complete, with its row count, size and SHA-256.
+ */
+final class PartFiles {
+
+    record Part(String file, long rows, long bytes, String sha256) {
+    }
+
+    private final Path folder;
+    private final String prefix;
+    private final String extension;
+    private final List<Part> done = new ArrayList<>();
+    private Path temp;
+    private Path target;
+    private MessageDigest digest;
+    private CountingStream counter;
+
+    PartFiles(Path folder, String prefix, String extension) throws IOException {
+        this.folder = Files.createDirectories(folder);
+        this.prefix = prefix;
+        this.extension = extension;
+    }
+
+    /** Removes temporary files a killed export left behind (the caller holds the export's lock). */
+    static void cleanDebris(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) return;
+        try (Stream<Path> list = Files.list(folder)) {
+            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".inprogress")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    OutputStream next() throws IOException {
+        String name = String.format("%s-%05d.%s", prefix, done.size(), extension);
+        target = folder.resolve(name);
+        temp = folder.resolve("." + name + ".inprogress");
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        counter = new CountingStream(new DigestOutputStream(Files.newOutputStream(temp), digest));
+        return new BufferedOutputStream(counter, 1 << 16);
+    }
+
+    /** Called after the writer closed the stream: the file gets its final name. */
+    void complete(long rows) throws IOException {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        done.add(new Part(folder.getFileName() + "/" + target.getFileName(), rows, counter.count, HexFormat.of().formatHex(digest.digest())));
+        temp = null;
+    }
+
+    /** Deletes the file being written (the export failed). */
+    void abandon() {
+        try {
+            if (temp != null) Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // best effort: a later export of the same dataset cleans it up
+        }
+    }
+
+    List<Part> parts() {
+        return done;
+    }
+
+    Path path(Part part) {
+        return folder.resolveSibling(part.file());
+    }
+
+    private static final class CountingStream extends FilterOutputStream {
+        long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+}

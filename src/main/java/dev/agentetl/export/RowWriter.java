@@ -1,0 +1,26 @@
+package dev.agentetl.export;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Writes rows of one result set to one file. */
+interface RowWriter extends AutoCloseable {
+
+    void write(ResultSet rs) throws SQLException, IOException;
+
+    @Override
+    void close() throws IOException;
+
+    /** A writer of the format for these columns on this stream. */
+    static RowWriter open(ExportFormat format, List<Column> columns, OutputStream out, java.nio.file.Path file,
+                          String compression) throws IOException {
+        return switch (format) {
+            case CSV -> new CsvRowWriter(columns, out);
+            case JSONL -> new JsonLinesRowWriter(columns, out);
+            case PARQUET -> throw new IllegalArgumentException("parquet export is not available yet");
+        };
+    }
+}
