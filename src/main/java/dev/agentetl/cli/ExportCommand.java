@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export a table or view (or a SELECT from --query FILE) as CSV or JSON Lines to "
+        description = "Export a table or view (or a SELECT from --query FILE) as CSV, JSON Lines or Parquet to "
                 + "<out>/<dataset>/<format>/dt=<day>/part-*.<ext>, with a manifest and an exports row.")
 final class ExportCommand extends JobCommand {
 

@@ -20,7 +20,7 @@ interface RowWriter extends AutoCloseable {
         return switch (format) {
             case CSV -> new CsvRowWriter(columns, out);
             case JSONL -> new JsonLinesRowWriter(columns, out);
-            case PARQUET -> throw new IllegalArgumentException("parquet export is not available yet");
+            case PARQUET -> new ParquetRowWriter(columns, out, compression);
         };
     }
 }

@@ -190,4 +190,35 @@ class ExportTest {
                 Sql.value(db, "SELECT manifest->'files'->0->>'sha256' FROM exports WHERE id = " + report.exportId()));
         assertNull(Sql.value(db, "SELECT watermark->>'from' FROM exports WHERE id = " + report.exportId()));
     }
+
+    @Test
+    void should_round_trip_every_value_through_parquet_read_by_duckdb() throws Exception {
+        ExportReport report = (ExportReport) runtime.run("export", new ExportRequest("quirks", null, ExportFormat.PARQUET, null,
+                null, Map.of(), false, out, "zstd", "test"));
+        Path file = files(out, ".parquet").get(0);
+        try (Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement st = duck.createStatement()) {
+            java.sql.ResultSet rs = st.executeQuery("SELECT label, amount::VARCHAR, ratio, ok, doc, tags, uid::VARCHAR, "
+                    + "strftime(created_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%f'), typeof(amount), typeof(created_at), typeof(tags) "
+                    + "FROM read_parquet('" + file + "') WHERE id = 2");
+            assertTrue(rs.next());
+            assertEquals(Sql.value(db, "SELECT label FROM quirks WHERE id = 2"), rs.getString(1));
+            assertEquals("1234567890123456789012345678.0123456789", rs.getString(2));
+            assertEquals(-1e300, rs.getDouble(3));
+            assertEquals(false, rs.getBoolean(4));
+            assertEquals(new ObjectMapper().readTree((String) Sql.value(db, "SELECT doc::text FROM quirks WHERE id = 2")),
+                    new ObjectMapper().readTree(rs.getString(5)));
+            assertEquals("['a,b', 'c\"d']", rs.getString(6));
+            assertEquals("00000000-0000-0000-0000-0000000000ff", rs.getString(7));
+            assertEquals("2026-07-01T06:59:59.999999", rs.getString(8));
+            assertEquals("DECIMAL(38,10)", rs.getString(9));
+            assertEquals("TIMESTAMP WITH TIME ZONE", rs.getString(10));
+            assertEquals("VARCHAR[]", rs.getString(11));
+            java.sql.ResultSet nulls = st.executeQuery("SELECT count(*) FROM read_parquet('" + file + "') WHERE id = 3 "
+                    + "AND label IS NULL AND amount IS NULL AND doc IS NULL AND tags IS NULL");
+            nulls.next();
+            assertEquals(1, nulls.getInt(1));
+        }
+        assertEquals(3, report.rows());
+    }
 }

@@ -1,0 +1,134 @@
+package dev.agentetl.export;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parquet through parquet-avro without Hadoop's file system: rows streamed into row groups of bounded size. */
+final class ParquetRowWriter implements RowWriter {
+
+    /** Row group size: what one open writer buffers in memory before it flushes to the file. */
+    private static final int ROW_GROUP_BYTES = 32 << 20;
+    private static final OffsetDateTime EPOCH = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
+    private final List<Column> columns;
+    private final Schema schema;
+    private final ParquetWriter<GenericRecord> writer;
+
+    ParquetRowWriter(List<Column> columns, OutputStream out, String compression) throws IOException {
+        this.columns = columns;
+        this.schema = ParquetSchema.of("row", columns);
+        this.writer = AvroParquetWriter.<GenericRecord>builder(new StreamOutputFile(out))
+                .withConf(new PlainParquetConfiguration())
+                .withSchema(schema)
+                .withCompressionCodec(codec(compression))
+                .withRowGroupSize((long) ROW_GROUP_BYTES)
+                .build();
+    }
+
+    static CompressionCodecName codec(String compression) {
+        return switch (compression == null ? "snappy" : compression.toLowerCase()) {
+            case "snappy" -> CompressionCodecName.SNAPPY;
+            case "zstd" -> CompressionCodecName.ZSTD;
+            case "none", "uncompressed" -> CompressionCodecName.UNCOMPRESSED;
+            default -> throw new IllegalArgumentException("unknown compression '" + compression + "'; use snappy, zstd or none");
+        };
+    }
+
+    @Override
+    public void write(ResultSet rs) throws SQLException, IOException {
+        GenericData.Record record = new GenericData.Record(schema);
+        for (int i = 0; i < columns.size(); i++) {
+            record.put(i, value(rs, i + 1, columns.get(i), schema.getFields().get(i).schema().getTypes().get(1)));
+        }
+        writer.write(record);
+    }
+
+    private static Object value(ResultSet rs, int i, Column c, Schema type) throws SQLException {
+        switch (c.type()) {
+            case "int2", "int4": { int v = rs.getInt(i); return rs.wasNull() ? null : v; }
+            case "int8", "oid": { long v = rs.getLong(i); return rs.wasNull() ? null : v; }
+            case "float4": { float v = rs.getFloat(i); return rs.wasNull() ? null : v; }
+            case "float8": { double v = rs.getDouble(i); return rs.wasNull() ? null : v; }
+            case "bool": { boolean v = rs.getBoolean(i); return rs.wasNull() ? null : v; }
+            case "numeric": {
+                BigDecimal v = rs.getBigDecimal(i);
+                if (v == null) return null;
+                if (type.getType() == Schema.Type.STRING) return v.toPlainString();
+                // scale is fixed by the column type, so this only adds trailing zeros
+                return ByteBuffer.wrap(v.setScale(c.scale(), RoundingMode.UNNECESSARY).unscaledValue().toByteArray());
+            }
+            case "timestamptz": {
+                OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+                return t == null ? null : ChronoUnit.MICROS.between(EPOCH, t);
+            }
+            case "timestamp": {
+                LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+                return t == null ? null : ChronoUnit.MICROS.between(EPOCH.toLocalDateTime(), t);
+            }
+            case "date": {
+                LocalDate d = rs.getObject(i, LocalDate.class);
+                return d == null ? null : (int) d.toEpochDay();
+            }
+            default: {
+                if (c.isArray()) {
+                    Array a = rs.getArray(i);
+                    if (a == null) return null;
+                    List<Object> items = new ArrayList<>();
+                    for (Object o : (Object[]) a.getArray()) {
+                        items.add(o == null || o instanceof Number || o instanceof Boolean ? o : o.toString());
+                    }
+                    return items;
+                }
+                return rs.getString(i);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        writer.close();
+    }
+
+    /** Parquet's output file over our stream (which counts bytes and computes the checksum). */
+    private record StreamOutputFile(OutputStream out) implements OutputFile {
+        @Override
+        public PositionOutputStream create(long blockSizeHint) {
+            return new PositionOutputStream() {
+                long pos;
+
+                @Override public long getPos() { return pos; }
+                @Override public void write(int b) throws IOException { out.write(b); pos++; }
+                @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); pos += len; }
+                @Override public void flush() throws IOException { out.flush(); }
+                @Override public void close() throws IOException { out.close(); }
+            };
+        }
+
+        @Override public PositionOutputStream createOrOverwrite(long blockSizeHint) { return create(blockSizeHint); }
+        @Override public boolean supportsBlockSize() { return false; }
+        @Override public long defaultBlockSize() { return 0; }
+    }
+}
