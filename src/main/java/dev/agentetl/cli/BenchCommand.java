@@ -7,7 +7,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks, run on a scratch database of the configured server (your data is not touched).",
-        subcommands = {BenchCommand.Import.class})
+        subcommands = {BenchCommand.Import.class, BenchCommand.Export.class})
 final class BenchCommand implements Runnable {
 
     @ParentCommand
@@ -31,5 +31,17 @@ final class BenchCommand implements Runnable {
         @Override String job() { return "bench-import"; }
 
         @Override Object body() { return new ImportBenchmark.Options(prompts, rules); }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "COPY to CSV and COPY of row_to_json (the anchors), then CSV, JSON Lines and Parquet exports "
+                    + "of the same table, in one run, with ratios. Files go to a temporary folder and are removed.")
+    static final class Export extends JobCommand {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "DATASET", defaultValue = "agent_telemetry")
+        String dataset;
+
+        @Override String job() { return "bench-export"; }
+
+        @Override Object body() { return new dev.agentetl.bench.ExportBenchmark.Options(dataset); }
     }
 }

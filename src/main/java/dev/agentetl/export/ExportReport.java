@@ -9,6 +9,11 @@ import java.util.Map;
 public record ExportReport(long exportId, String dataset, ExportFormat format, long rows, List<PartFiles.Part> files,
                            String folder, String manifest, long millis, Map<String, Object> manifestData) implements JobReport {
 
+    /** Bytes written across all part files. */
+    public long bytes() {
+        return files.stream().mapToLong(PartFiles.Part::bytes).sum();
+    }
+
     @Override public long rowsRead() { return rows; }
     @Override public long rowsWritten() { return rows; }
     @Override public Object details() { return manifestData; }

@@ -34,8 +34,10 @@ final class Beans {
         bind.accept("promptImporter", promptImporter);
         bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
         bind.accept("rulesImporter", rulesImporter);
-        bind.accept("exporter", new dev.agentetl.export.Exporter(rt.dataSource(), config.path("agent-etl.exports-dir"),
-                Long.parseLong(config.get("agent-etl.export.rows-per-file"))));
+        dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(),
+                config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")));
+        bind.accept("exporter", exporter);
+        bind.accept("exportBenchmark", new dev.agentetl.bench.ExportBenchmark(rt.dataSource(), exporter));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }
