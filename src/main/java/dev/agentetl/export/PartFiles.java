@@ -1,17 +1,12 @@
 package dev.agentetl.export;
 
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -30,8 +25,7 @@ final class PartFiles {
     private final List<Part> done = new ArrayList<>();
     private Path temp;
     private Path target;
-    private MessageDigest digest;
-    private CountingStream counter;
+    private HashingFileStream stream;
 
     PartFiles(Path folder, String prefix, String extension) throws IOException {
         this.folder = Files.createDirectories(folder);
@@ -53,24 +47,25 @@ final class PartFiles {
         String name = String.format("%s-%05d.%s", prefix, done.size(), extension);
         target = folder.resolve(name);
         temp = folder.resolve("." + name + ".inprogress");
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        counter = new CountingStream(new DigestOutputStream(Files.newOutputStream(temp), digest));
-        return new BufferedOutputStream(counter, 1 << 16);
+        stream = new HashingFileStream(temp);
+        return new BufferedOutputStream(stream, 1 << 16);
     }
 
     /** Called after the writer closed the stream: the file gets its final name. */
     void complete(long rows) throws IOException {
+        stream.close(); // normally already closed by the writer; waits for the last bytes to reach the file
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        done.add(new Part(folder.getFileName() + "/" + target.getFileName(), rows, counter.count, HexFormat.of().formatHex(digest.digest())));
+        done.add(new Part(folder.getFileName() + "/" + target.getFileName(), rows, stream.count(), stream.sha256()));
         temp = null;
     }
 
     /** Deletes the file being written (the export failed). */
     void abandon() {
+        try {
+            if (stream != null) stream.close();
+        } catch (IOException ignored) {
+            // the file is deleted below anyway
+        }
         try {
             if (temp != null) Files.deleteIfExists(temp);
         } catch (IOException ignored) {
@@ -84,25 +79,5 @@ final class PartFiles {
 
     Path path(Part part) {
         return folder.resolveSibling(part.file());
-    }
-
-    private static final class CountingStream extends FilterOutputStream {
-        long count;
-
-        CountingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
     }
 }
