@@ -9,9 +9,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,21 +29,22 @@ final class CsvRowWriter implements RowWriter {
     }
 
     @Override
-    public void write(ResultSet rs) throws SQLException, IOException {
+    public void write(Object[] values) throws IOException {
         for (int i = 0; i < row.length; i++) {
             Column c = columns.get(i);
-            if (c.isTimestampTz()) {
-                row[i] = Values.timestampTz(rs, i + 1);
+            Object v = values[i];
+            if (v == null) {
+                row[i] = null;
+            } else if (c.isTimestampTz()) {
+                row[i] = Values.timestampTz(v);
             } else if (c.isTimestamp()) {
-                row[i] = Values.timestamp(rs, i + 1);
-            } else if (c.type().equals("bool")) {
-                boolean b = rs.getBoolean(i + 1);
-                row[i] = rs.wasNull() ? null : Boolean.toString(b);
-            } else if (c.isArray()) {
-                Array a = rs.getArray(i + 1);
-                row[i] = a == null ? null : JSON.writeValueAsString(Arrays.asList((Object[]) a.getArray()));
+                row[i] = Values.timestamp(v);
+            } else if (v instanceof Object[] array) {
+                row[i] = JSON.writeValueAsString(Arrays.asList(array));
+            } else if (v instanceof java.math.BigDecimal d) {
+                row[i] = d.toPlainString();
             } else {
-                row[i] = rs.getString(i + 1);
+                row[i] = v.toString();
             }
         }
         printer.printRecord((Object[]) row);

@@ -130,39 +130,27 @@ public final class Exporter {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 List<Column> columns = columns(rs.getMetaData());
-                RowWriter writer = null;
-                long inFile = 0;
+                RowExtractor extractor = new RowExtractor(columns);
+                WriterLoop writer = new WriterLoop(request.format(), columns, parts, rowsPerFile, request.compression());
                 try {
+                    List<Object[]> batch = new ArrayList<>(WriterLoop.BATCH);
                     while (rs.next()) {
-                        if (writer == null) {
-                            writer = RowWriter.open(request.format(), columns, parts.next(), null, request.compression());
-                        }
-                        writer.write(rs);
+                        batch.add(extractor.extract(rs));
                         rows++;
-                        if (++inFile == rowsPerFile) {
-                            writer.close();
-                            writer = null;
-                            parts.complete(inFile);
-                            inFile = 0;
+                        if (batch.size() == WriterLoop.BATCH) {
+                            writer.put(batch);
+                            batch = new ArrayList<>(WriterLoop.BATCH);
                         }
                         if ((rows & 1023) == 0 && System.nanoTime() - lastLog > 3_000_000_000L) {
                             lastLog = System.nanoTime();
                             LOG.info("export {}: {} rows ({} rows/s)", request.dataset(), rows, rows * 1_000_000_000L / (lastLog - t0));
                         }
                     }
-                    if (writer == null && parts.parts().isEmpty()) {
-                        // an empty result still gives one file with the header / schema
-                        writer = RowWriter.open(request.format(), columns, parts.next(), null, request.compression());
-                    }
-                    if (writer != null) {
-                        writer.close();
-                        writer = null;
-                        parts.complete(inFile);
-                    }
-                } finally {
-                    if (writer != null) {
-                        try { writer.close(); } catch (IOException ignored) { /* already failing */ }
-                    }
+                    if (!batch.isEmpty()) writer.put(batch);
+                    writer.finish();
+                } catch (SQLException | IOException | RuntimeException e) {
+                    writer.abort();
+                    throw e;
                 }
             }
         }

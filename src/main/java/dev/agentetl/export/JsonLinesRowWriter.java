@@ -6,9 +6,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.Array;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 
 /** One JSON object per line: numbers as numbers (numeric exact), jsonb nested, timestamps ISO-8601 with microseconds. */
@@ -25,59 +22,41 @@ final class JsonLinesRowWriter implements RowWriter {
     }
 
     @Override
-    public void write(ResultSet rs) throws SQLException, IOException {
+    public void write(Object[] values) throws IOException {
         json.writeStartObject();
         for (int i = 0; i < columns.size(); i++) {
-            Column c = columns.get(i);
-            json.writeFieldName(c.name());
-            writeValue(rs, i + 1, c);
+            json.writeFieldName(columns.get(i).name());
+            writeValue(values[i], columns.get(i));
         }
         json.writeEndObject();
         json.writeRaw('\n');
     }
 
-    private void writeValue(ResultSet rs, int i, Column c) throws SQLException, IOException {
-        switch (c.type()) {
-            case "int2", "int4", "int8", "oid" -> {
-                long v = rs.getLong(i);
-                if (rs.wasNull()) json.writeNull(); else json.writeNumber(v);
+    private void writeValue(Object v, Column c) throws IOException {
+        if (v == null) {
+            json.writeNull();
+        } else if (v instanceof Long l) {
+            json.writeNumber(l);
+        } else if (v instanceof Double d) {
+            if (Double.isFinite(d)) json.writeNumber(d); else json.writeString(d.toString());
+        } else if (v instanceof java.math.BigDecimal d) {
+            json.writeNumber(d);
+        } else if (v instanceof Boolean b) {
+            json.writeBoolean(b);
+        } else if (c.isJson()) {
+            json.writeRawValue((String) v);
+        } else if (c.isTimestampTz()) {
+            json.writeString(Values.timestampTz(v));
+        } else if (c.isTimestamp()) {
+            json.writeString(Values.timestamp(v));
+        } else if (v instanceof Object[] array) {
+            json.writeStartArray();
+            for (Object o : array) {
+                json.writeObject(o == null || o instanceof Number || o instanceof Boolean ? o : o.toString());
             }
-            case "float4", "float8" -> {
-                double v = rs.getDouble(i);
-                if (rs.wasNull()) json.writeNull();
-                else if (Double.isFinite(v)) json.writeNumber(v);
-                else json.writeString(Double.toString(v));
-            }
-            case "numeric" -> {
-                java.math.BigDecimal v = rs.getBigDecimal(i);
-                if (v == null) json.writeNull(); else json.writeNumber(v);
-            }
-            case "bool" -> {
-                boolean v = rs.getBoolean(i);
-                if (rs.wasNull()) json.writeNull(); else json.writeBoolean(v);
-            }
-            case "json", "jsonb" -> {
-                String v = rs.getString(i);
-                if (v == null) json.writeNull(); else json.writeRawValue(v);
-            }
-            case "timestamptz" -> string(Values.timestampTz(rs, i));
-            case "timestamp" -> string(Values.timestamp(rs, i));
-            default -> {
-                if (c.isArray()) {
-                    Array a = rs.getArray(i);
-                    if (a == null) {
-                        json.writeNull();
-                    } else {
-                        json.writeStartArray();
-                        for (Object o : (Object[]) a.getArray()) {
-                            json.writeObject(o instanceof java.util.UUID u ? u.toString() : o);
-                        }
-                        json.writeEndArray();
-                    }
-                } else {
-                    string(rs.getString(i));
-                }
-            }
+            json.writeEndArray();
+        } else {
+            json.writeString(v.toString());
         }
     }
 

@@ -15,9 +15,6 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
-import java.sql.Array;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -58,51 +55,39 @@ final class ParquetRowWriter implements RowWriter {
     }
 
     @Override
-    public void write(ResultSet rs) throws SQLException, IOException {
+    public void write(Object[] values) throws IOException {
         GenericData.Record record = new GenericData.Record(schema);
         for (int i = 0; i < columns.size(); i++) {
-            record.put(i, value(rs, i + 1, columns.get(i), schema.getFields().get(i).schema().getTypes().get(1)));
+            record.put(i, value(values[i], columns.get(i), schema.getFields().get(i).schema().getTypes().get(1)));
         }
         writer.write(record);
     }
 
-    private static Object value(ResultSet rs, int i, Column c, Schema type) throws SQLException {
+    private static Object value(Object v, Column c, Schema type) {
+        if (v == null) return null;
         switch (c.type()) {
-            case "int2", "int4": { int v = rs.getInt(i); return rs.wasNull() ? null : v; }
-            case "int8", "oid": { long v = rs.getLong(i); return rs.wasNull() ? null : v; }
-            case "float4": { float v = rs.getFloat(i); return rs.wasNull() ? null : v; }
-            case "float8": { double v = rs.getDouble(i); return rs.wasNull() ? null : v; }
-            case "bool": { boolean v = rs.getBoolean(i); return rs.wasNull() ? null : v; }
+            case "int2", "int4": return ((Long) v).intValue();
+            case "int8", "oid": return v;
+            case "float4": return ((Double) v).floatValue();
+            case "float8", "bool": return v;
             case "numeric": {
-                BigDecimal v = rs.getBigDecimal(i);
-                if (v == null) return null;
-                if (type.getType() == Schema.Type.STRING) return v.toPlainString();
+                BigDecimal d = (BigDecimal) v;
+                if (type.getType() == Schema.Type.STRING) return d.toPlainString();
                 // scale is fixed by the column type, so this only adds trailing zeros
-                return ByteBuffer.wrap(v.setScale(c.scale(), RoundingMode.UNNECESSARY).unscaledValue().toByteArray());
+                return ByteBuffer.wrap(d.setScale(c.scale(), RoundingMode.UNNECESSARY).unscaledValue().toByteArray());
             }
-            case "timestamptz": {
-                OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-                return t == null ? null : ChronoUnit.MICROS.between(EPOCH, t);
-            }
-            case "timestamp": {
-                LocalDateTime t = rs.getObject(i, LocalDateTime.class);
-                return t == null ? null : ChronoUnit.MICROS.between(EPOCH.toLocalDateTime(), t);
-            }
-            case "date": {
-                LocalDate d = rs.getObject(i, LocalDate.class);
-                return d == null ? null : (int) d.toEpochDay();
-            }
+            case "timestamptz": return ChronoUnit.MICROS.between(EPOCH, (OffsetDateTime) v);
+            case "timestamp": return ChronoUnit.MICROS.between(EPOCH.toLocalDateTime(), (LocalDateTime) v);
+            case "date": return (int) ((LocalDate) v).toEpochDay();
             default: {
-                if (c.isArray()) {
-                    Array a = rs.getArray(i);
-                    if (a == null) return null;
+                if (v instanceof Object[] array) {
                     List<Object> items = new ArrayList<>();
-                    for (Object o : (Object[]) a.getArray()) {
+                    for (Object o : array) {
                         items.add(o == null || o instanceof Number || o instanceof Boolean ? o : o.toString());
                     }
                     return items;
                 }
-                return rs.getString(i);
+                return v.toString();
             }
         }
     }

@@ -2,14 +2,13 @@ package dev.agentetl.export;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 
 /** Writes rows of one result set to one file. */
 interface RowWriter extends AutoCloseable {
 
-    void write(ResultSet rs) throws SQLException, IOException;
+    /** One row, as {@link RowExtractor} took it from the result set. */
+    void write(Object[] row) throws IOException;
 
     @Override
     void close() throws IOException;

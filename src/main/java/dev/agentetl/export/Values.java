@@ -1,7 +1,5 @@
 package dev.agentetl.export;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,13 +22,11 @@ final class Values {
     private Values() {
     }
 
-    static String timestampTz(ResultSet rs, int i) throws SQLException {
-        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-        return t == null ? null : MICROS.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+    static String timestampTz(Object value) {
+        return value == null ? null : MICROS.format(((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.UTC));
     }
 
-    static String timestamp(ResultSet rs, int i) throws SQLException {
-        LocalDateTime t = rs.getObject(i, LocalDateTime.class);
-        return t == null ? null : LOCAL_MICROS.format(t);
+    static String timestamp(Object value) {
+        return value == null ? null : LOCAL_MICROS.format((LocalDateTime) value);
     }
 }
