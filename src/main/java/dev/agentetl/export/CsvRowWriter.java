@@ -36,9 +36,11 @@ final class CsvRowWriter implements RowWriter {
             if (v == null) {
                 row[i] = null;
             } else if (c.isTimestampTz()) {
-                row[i] = Values.timestampTz(v);
+                row[i] = v instanceof String s ? Values.isoFromText(s, true) : Values.timestampTz(v);
             } else if (c.isTimestamp()) {
-                row[i] = Values.timestamp(v);
+                row[i] = v instanceof String s ? Values.isoFromText(s, false) : Values.timestamp(v);
+            } else if (c.type().equals("bool") && v instanceof String s) {
+                row[i] = s.equals("t") ? "true" : s.equals("f") ? "false" : s;
             } else if (v instanceof Object[] array) {
                 row[i] = JSON.writeValueAsString(Arrays.asList(array));
             } else if (v instanceof java.math.BigDecimal d) {

@@ -119,6 +119,10 @@ public final class Exporter {
         try (PreparedStatement ro = c.prepareStatement("SET TRANSACTION READ ONLY")) {
             ro.execute();
         }
+        // timestamps read as text come in UTC, so the writers only reshape them
+        try (PreparedStatement utc = c.prepareStatement("SET LOCAL TIME ZONE 'UTC'")) {
+            utc.execute();
+        }
         int fetch = fetchSize(c, dataset);
         long rows = 0;
         long lastLog = System.nanoTime();
@@ -130,7 +134,7 @@ public final class Exporter {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 List<Column> columns = columns(rs.getMetaData());
-                RowExtractor extractor = new RowExtractor(columns);
+                RowExtractor extractor = new RowExtractor(columns, request.format() == ExportFormat.CSV);
                 WriterLoop writer = new WriterLoop(request.format(), columns, parts, rowsPerFile, request.compression());
                 try {
                     List<Object[]> batch = new ArrayList<>(WriterLoop.BATCH);
