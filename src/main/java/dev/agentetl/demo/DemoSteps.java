@@ -31,6 +31,10 @@ public final class DemoSteps {
                 java.util.Map.of(), false, null, "snappy", "demo");
     }
 
+    public dev.agentetl.stats.StatsRefresher.Options incrementalRefresh() {
+        return new dev.agentetl.stats.StatsRefresher.Options(false);
+    }
+
     public DemoReport finish(@ExchangeProperty(PROPERTY) DemoReport report) {
         return report;
     }

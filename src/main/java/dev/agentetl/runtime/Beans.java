@@ -38,6 +38,7 @@ final class Beans {
                 config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")));
         bind.accept("exporter", exporter);
         bind.accept("exportBenchmark", new dev.agentetl.bench.ExportBenchmark(rt.dataSource(), exporter));
+        bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource()));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }
