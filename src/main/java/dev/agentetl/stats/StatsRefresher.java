@@ -80,7 +80,8 @@ public final class StatsRefresher {
             if (rebuild) {
                 exec(c, "DELETE FROM " + r.target());
                 written = insert(c, r, OffsetDateTime.parse("0001-01-01T00:00Z"), OffsetDateTime.parse("9999-01-01T00:00Z"));
-                scanned = count(c, "SELECT count(*) FROM " + r.source(), List.of());
+                // the rollup counts what it aggregated, so no second scan of the source is needed
+                scanned = count(c, "SELECT coalesce(sum(" + r.rowsColumn() + "), 0) FROM " + r.target(), List.of());
                 days = (int) count(c, "SELECT count(DISTINCT day) FROM " + r.target(), List.of());
             } else {
                 TreeSet<LocalDate> touched = touchedDays(c, r, lastId, lastTime);
@@ -93,8 +94,8 @@ public final class StatsRefresher {
                         ps.executeUpdate();
                     }
                     written += insert(c, r, from, from.plusDays(1));
-                    scanned += count(c, "SELECT count(*) FROM " + r.source() + " WHERE " + r.timeColumn() + " >= ? AND "
-                            + r.timeColumn() + " < ?", List.of(from, from.plusDays(1)));
+                    scanned += count(c, "SELECT coalesce(sum(" + r.rowsColumn() + "), 0) FROM " + r.target() + " WHERE day = ?",
+                            List.of(day));
                 }
                 days = touched.size();
             }
