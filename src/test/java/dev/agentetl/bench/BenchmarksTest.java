@@ -1,0 +1,42 @@
+package dev.agentetl.bench;
+
+import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.runtime.AppConfig;
+import dev.agentetl.runtime.JobReport;
+import dev.agentetl.support.Sql;
+import dev.agentetl.support.TestDatabases;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The benchmark commands run end to end, report their figures, and leave the user's data alone. */
+class BenchmarksTest {
+
+    @Test
+    void should_time_imports_on_a_scratch_database_and_show_reruns_write_nothing() throws Exception {
+        AppConfig config = TestDatabases.freshConfig();
+        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+            JobReport report = rt.run("bench-import", new ImportBenchmark.Options(20, 200));
+            String text = report.render();
+            assertTrue(text.matches("(?s).*prompts: re-run\\s+20\\s+0 .*"), text);
+            assertTrue(text.matches("(?s).*rules: re-run\\s+200\\s+0 .*"), text);
+            assertTrue(text.matches("(?s).*rules: one changed\\s+200\\s+1 .*"), text);
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM prompts"), "the user's database is untouched");
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM pg_database WHERE datname LIKE 'agent_etl_bench_%'"), "scratch dropped");
+        }
+    }
+
+    @Test
+    void should_compare_exports_with_copy_in_one_run() throws Exception {
+        AppConfig config = TestDatabases.freshConfig();
+        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test")) {
+            rt.run("generate", new dev.agentetl.generate.GenerateOptions(3_000, 1, java.time.LocalDate.of(2026, 1, 31), 30, true));
+            String text = rt.run("bench-export", new ExportBenchmark.Options("tool_calls")).render();
+            assertTrue(text.contains("anchor: COPY csv") && text.contains("agent-etl parquet"), text);
+            assertTrue(text.matches("(?s).*agent-etl csv\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d.]+\\s+[\\d,]+\\s+[\\d.]+x.*"), text);
+        }
+    }
+}
