@@ -31,13 +31,7 @@ final class Watermarks {
 
     /** The safe upper bound for this export, read before its snapshot is taken. */
     static OffsetDateTime safeUpperBound(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT least(clock_timestamp(), min(xact_start)) FROM pg_stat_activity
-                WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND xact_start IS NOT NULL""");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class);
-        }
+        return dev.agentetl.db.OpenTransactions.oldestStart(c);
     }
 
     static void save(Connection c, String dataset, String format, String column, OffsetDateTime value) throws SQLException {

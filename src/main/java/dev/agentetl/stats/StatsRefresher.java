@@ -55,7 +55,7 @@ public final class StatsRefresher {
     private Result refresh(Connection c, Rollup r, boolean full) throws SQLException {
         long t0 = System.nanoTime();
         OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
-        OffsetDateTime bound = safeUpperBound(c);
+        OffsetDateTime bound = dev.agentetl.db.OpenTransactions.oldestStart(c);
         c.setAutoCommit(false);
         try {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
@@ -154,16 +154,6 @@ public final class StatsRefresher {
             if (r.idColumn() != null) ps.setObject(i++, bound);
             ps.setObject(i, bound);
             ps.executeUpdate();
-        }
-    }
-
-    private static OffsetDateTime safeUpperBound(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT least(clock_timestamp(), min(xact_start)) FROM pg_stat_activity
-                WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND xact_start IS NOT NULL""");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.support.CliRun;
 import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;
+import dev.agentetl.support.TestRuntime;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -37,15 +38,17 @@ class ExportTest {
 
     @TempDir
     Path out;
+    TestRuntime rt;
     AppConfig config;
     AgentEtlRuntime runtime;
     Connection db;
 
     @BeforeEach
     void start() throws Exception {
-        config = TestDatabases.freshConfig();
-        runtime = AgentEtlRuntime.start(config, "test");
-        db = TestDatabases.connect(config);
+        rt = TestRuntime.start();
+        config = rt.config;
+        runtime = rt.runtime;
+        db = rt.db;
         Sql.exec(db, """
                 CREATE TABLE quirks (id int PRIMARY KEY, label text, amount numeric(38, 10), ratio double precision, ok boolean,
                                      doc jsonb, tags text[], uid uuid, created_at timestamptz DEFAULT now());
@@ -59,8 +62,7 @@ class ExportTest {
 
     @AfterEach
     void stop() throws Exception {
-        db.close();
-        runtime.close();
+        rt.close();
     }
 
     private ExportReport export(String dataset, ExportFormat format, Map<String, String> where, boolean incremental) {

@@ -7,6 +7,7 @@ import dev.agentetl.runtime.JobReport;
 import dev.agentetl.support.CliRun;
 import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;
+import dev.agentetl.support.TestRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,21 +29,22 @@ class PromptImportTest {
 
     @TempDir
     Path dir;
+    TestRuntime rt;
     AppConfig config;
     AgentEtlRuntime runtime;
     Connection db;
 
     @BeforeEach
     void start() throws Exception {
-        config = TestDatabases.freshConfig().with(Map.of("agent-etl.demo.rows", "500"));
-        runtime = AgentEtlRuntime.start(config, "test");
-        db = TestDatabases.connect(config);
+        rt = TestRuntime.start(Map.of("agent-etl.demo.rows", "500"));
+        config = rt.config;
+        runtime = rt.runtime;
+        db = rt.db;
     }
 
     @AfterEach
     void stop() throws Exception {
-        db.close();
-        runtime.close();
+        rt.close();
     }
 
     private Path prompt(String name, String type, String template, String extra) throws Exception {

@@ -6,6 +6,7 @@ import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.support.CliRun;
 import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;
+import dev.agentetl.support.TestRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,21 +26,22 @@ class RulesImportTest {
 
     @TempDir
     Path dir;
+    TestRuntime rt;
     AppConfig config;
     AgentEtlRuntime runtime;
     Connection db;
 
     @BeforeEach
     void start() throws Exception {
-        config = TestDatabases.freshConfig();
-        runtime = AgentEtlRuntime.start(config, "test");
-        db = TestDatabases.connect(config);
+        rt = TestRuntime.start();
+        config = rt.config;
+        runtime = rt.runtime;
+        db = rt.db;
     }
 
     @AfterEach
     void stop() throws Exception {
-        db.close();
-        runtime.close();
+        rt.close();
     }
 
     private Path write(String name, byte[] bytes) throws Exception {
