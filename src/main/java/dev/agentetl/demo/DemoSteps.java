@@ -35,6 +35,10 @@ public final class DemoSteps {
         return new dev.agentetl.stats.StatsRefresher.Options(false);
     }
 
+    public dev.agentetl.insights.InsightsGenerator.Options insightsNow() {
+        return new dev.agentetl.insights.InsightsGenerator.Options(null);
+    }
+
     public DemoReport finish(@ExchangeProperty(PROPERTY) DemoReport report) {
         return report;
     }
