@@ -41,6 +41,7 @@ final class Beans {
         bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource()));
         bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));
         bind.accept("insightsBoard", new dev.agentetl.insights.InsightsBoard(rt.dataSource()));
+        bind.accept("reportRunner", new dev.agentetl.reports.ReportRunner(rt.dataSource()));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }

@@ -1,0 +1,39 @@
+package dev.agentetl.cli;
+
+import dev.agentetl.reports.ReportRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Run a named report (see 'report list'): the seeds' analysis queries, as an aligned table, CSV or JSON.",
+        subcommands = {ReportCommand.ListReports.class})
+final class ReportCommand extends JobCommand {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME") String name;
+    @Option(names = "--since", paramLabel = "T", description = "Rows since T (default: 30 days ago).") String since;
+    @Option(names = "--session", paramLabel = "THREAD_ID", description = "The conversation for session_replay.") String session;
+    @Option(names = "--format", paramLabel = "table|csv|json", defaultValue = "table") String format;
+
+    @Override
+    String job() {
+        return "report";
+    }
+
+    @Override
+    Object body() {
+        if (name == null) {
+            throw new IllegalArgumentException("give a report NAME (see 'agent-etl report list')");
+        }
+        OffsetDateTime from = since != null ? ExportCommand.time("--since", since) : OffsetDateTime.now(ZoneOffset.UTC).minusDays(30);
+        return new ReportRunner.Request(name, from, session, format);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The reports there are.")
+    static final class ListReports extends JobCommand {
+        @Override String job() { return "report-list"; }
+    }
+}
