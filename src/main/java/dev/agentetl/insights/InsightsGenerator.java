@@ -28,7 +28,8 @@ import java.util.List;
 public final class InsightsGenerator {
 
     private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-    static final List<String> RULES = List.of("tool_failure_rate", "latency_degradation", "turns_cut_off");
+    static final List<String> RULES = List.of("tool_failure_rate", "latency_degradation", "turns_cut_off",
+            "success_rate_change", "successful_pairing", "low_performer");
 
     private final DataSource dataSource;
     private final InsightSettings settings;
@@ -52,6 +53,9 @@ public final class InsightsGenerator {
             findings.addAll(InsightRules.toolFailureRate(c, w, settings));
             findings.addAll(InsightRules.latencyDegradation(c, w, settings));
             findings.addAll(InsightRules.turnsCutOff(c, w, settings));
+            findings.addAll(MoreRules.successRateChange(c, w, settings));
+            findings.addAll(MoreRules.successfulPairings(c, w, settings));
+            findings.addAll(MoreRules.lowPerformers(c, w, settings));
             c.setAutoCommit(false);
             try {
                 long created = 0, updated = 0;
