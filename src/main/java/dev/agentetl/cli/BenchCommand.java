@@ -7,7 +7,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks, run on a scratch database of the configured server (your data is not touched).",
-        subcommands = {BenchCommand.Import.class, BenchCommand.Export.class})
+        subcommands = {BenchCommand.Import.class, BenchCommand.Export.class, BenchCommand.Stats.class})
 final class BenchCommand implements Runnable {
 
     @ParentCommand
@@ -43,5 +43,17 @@ final class BenchCommand implements Runnable {
         @Override String job() { return "bench-export"; }
 
         @Override Object body() { return new dev.agentetl.bench.ExportBenchmark.Options(dataset); }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true,
+            description = "On a scratch database: the bare per-tool percentile aggregate, a full refresh and an incremental "
+                    + "refresh after 1 % new rows, in one run, with ratios.")
+    static final class Stats extends JobCommand {
+        @Option(names = "--tool-calls", paramLabel = "N", defaultValue = "5000000", description = "tool_calls rows (default: ${DEFAULT-VALUE}).")
+        long toolCalls;
+
+        @Override String job() { return "bench-stats"; }
+
+        @Override Object body() { return new dev.agentetl.bench.StatsBenchmark.Options(toolCalls); }
     }
 }

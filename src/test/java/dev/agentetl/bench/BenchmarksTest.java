@@ -39,4 +39,15 @@ class BenchmarksTest {
             assertTrue(text.matches("(?s).*agent-etl csv\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d.]+\\s+[\\d,]+\\s+[\\d.]+x.*"), text);
         }
     }
+
+    @Test
+    void should_time_full_and_incremental_refreshes_against_the_bare_aggregate() throws Exception {
+        AppConfig config = TestDatabases.freshConfig();
+        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+            String text = rt.run("bench-stats", new StatsBenchmark.Options(20_000)).render();
+            assertTrue(text.contains("anchor: per-tool percentile_cont") && text.contains("refresh-stats after 1 % new rows"), text);
+            assertTrue(text.matches("(?s).*full refresh / anchor: [\\d.]+x.*full / incremental: [\\d.]+x.*"), text);
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM tool_calls"), "the user's database is untouched");
+        }
+    }
 }
