@@ -64,11 +64,7 @@ final class InsightRules {
                        count(*) FILTER (WHERE created_at >= ? AND created_at < ?),
                        percentile_cont(0.95) WITHIN GROUP (ORDER BY response_time_ms) FILTER (WHERE created_at >= ? AND created_at < ?)
                 FROM llm_responses WHERE created_at >= ? AND created_at < ? AND response_time_ms IS NOT NULL GROUP BY model""")) {
-            int i = 1;
-            for (int k = 0; k < 2; k++) { ps.setObject(i++, w.currentFrom()); ps.setObject(i++, w.currentTo()); }
-            for (int k = 0; k < 2; k++) { ps.setObject(i++, w.baselineFrom()); ps.setObject(i++, w.baselineTo()); }
-            ps.setObject(i++, w.baselineFrom());
-            ps.setObject(i, w.currentTo());
+            bindWindows(ps, w);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long n = rs.getLong(2), bn = rs.getLong(4);
@@ -125,7 +121,7 @@ final class InsightRules {
     }
 
     /** current window twice, baseline window twice, then the whole span. */
-    private static void bindWindows(PreparedStatement ps, Windows w) throws SQLException {
+    static void bindWindows(PreparedStatement ps, Windows w) throws SQLException {
         int i = 1;
         for (int k = 0; k < 2; k++) { ps.setObject(i++, w.currentFrom()); ps.setObject(i++, w.currentTo()); }
         for (int k = 0; k < 2; k++) { ps.setObject(i++, w.baselineFrom()); ps.setObject(i++, w.baselineTo()); }

@@ -30,11 +30,7 @@ final class MoreRules {
                        count(*) FILTER (WHERE created_at >= ? AND created_at < ?),
                        count(*) FILTER (WHERE created_at >= ? AND created_at < ? AND final_status = 'success')
                 FROM sessions WHERE created_at >= ? AND created_at < ? GROUP BY model""")) {
-            int i = 1;
-            for (int k = 0; k < 2; k++) { ps.setObject(i++, w.currentFrom()); ps.setObject(i++, w.currentTo()); }
-            for (int k = 0; k < 2; k++) { ps.setObject(i++, w.baselineFrom()); ps.setObject(i++, w.baselineTo()); }
-            ps.setObject(i++, w.baselineFrom());
-            ps.setObject(i, w.currentTo());
+            InsightRules.bindWindows(ps, w);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long n1 = rs.getLong(2), x1 = rs.getLong(3), n2 = rs.getLong(4), x2 = rs.getLong(5);
