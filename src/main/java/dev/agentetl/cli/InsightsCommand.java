@@ -8,7 +8,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "insights", mixinStandardHelpOptions = true,
         description = "Generate insights: tools failing often (Wilson interval), p95 latency up against the baseline, "
-                + "turns cut off early. Re-running in the same window updates; cleared insights are resolved.",
+                + "turns cut off early, session success changes, successful model/tool pairings, low performers. "
+                + "Re-running in the same window updates; cleared insights are resolved.",
         subcommands = {InsightsCommand.ListInsights.class, InsightsCommand.Ack.class})
 final class InsightsCommand extends JobCommand {
 
