@@ -70,6 +70,24 @@ final class CopyBuffer {
         return text.length();
     }
 
+    /** The buffered rows as one COPY, handed to another thread; the buffer starts empty again. */
+    record Batch(String sql, String text, long rows) {
+        long send(CopyManager copy) throws SQLException, IOException {
+            if (rows > 0) {
+                copy.copyIn(sql, new StringReader(text));
+            }
+            return rows;
+        }
+    }
+
+    Batch take() {
+        Batch b = new Batch("COPY " + table + " (" + columns + ") FROM STDIN", text.toString(), rows);
+        total += rows;
+        text.setLength(0);
+        rows = 0;
+        return b;
+    }
+
     /** Sends the buffered rows and empties the buffer; returns how many rows were sent. */
     long flush(CopyManager copy) throws SQLException, IOException {
         if (rows == 0) {

@@ -70,6 +70,14 @@ public final class TelemetryGenerator {
         long written = 0;
         long sessions = 0;
         long lastProgress = System.nanoTime();
+        // one COPY in flight while the next chunk is generated: memory stays at two chunks
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "generate-copy");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.Future<Long> inFlight = null;
+        try {
         while (written + pending(ctx) < options.rows()) {
             sessions++;
             OffsetDateTime at = ctx.timeline.randomMoment(ctx.random);
@@ -86,7 +94,16 @@ public final class TelemetryGenerator {
                 t = turns.write(t.plusSeconds(5), thread, model, task, Vocabulary.systemPrompt(variant));
             }
             if (pendingChars(ctx) > FLUSH_CHARS) {
-                written += flush(ctx, copy);
+                await(inFlight);
+                List<CopyBuffer.Batch> batches = new ArrayList<>();
+                ctx.buffers.values().forEach(b -> batches.add(b.take()));
+                // counted when handed over; a failed COPY fails the whole run anyway
+                written += batches.stream().mapToLong(CopyBuffer.Batch::rows).sum();
+                inFlight = sender.submit(() -> {
+                    long n = 0;
+                    for (CopyBuffer.Batch b : batches) n += b.send(copy);
+                    return n;
+                });
                 if (System.nanoTime() - lastProgress > PROGRESS_NANOS) {
                     lastProgress = System.nanoTime();
                     double secs = (lastProgress - started) / 1e9;
@@ -94,10 +111,25 @@ public final class TelemetryGenerator {
                 }
             }
         }
+        await(inFlight);
+        inFlight = null;
+        } finally {
+            if (inFlight != null) inFlight.cancel(false);
+            sender.shutdown();
+        }
         written += flush(ctx, copy);
         Map<String, Long> perTable = new LinkedHashMap<>();
         ctx.buffers.values().forEach(b -> perTable.put(b.table(), b.total()));
         return new GenerateReport(perTable, sessions, options, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static long await(java.util.concurrent.Future<Long> inFlight) throws Exception {
+        if (inFlight == null) return 0;
+        try {
+            return inFlight.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
     }
 
     private static long pending(GenContext ctx) {
