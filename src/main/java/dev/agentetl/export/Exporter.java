@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -72,7 +71,7 @@ public final class Exporter {
                     }
                     OffsetDateTime last = Watermarks.last(c, datasetName, request.format().extension());
                     if (last != null && (since == null || last.isAfter(since))) since = last;
-                    OffsetDateTime safe = Watermarks.safeUpperBound(c);
+                    OffsetDateTime safe = dev.agentetl.db.OpenTransactions.oldestStart(c);
                     if (upper == null || safe.isBefore(upper)) upper = safe;
                 }
                 query = ExportQuery.of(dataset, since, upper, request.where());
@@ -147,7 +146,7 @@ public final class Exporter {
                         }
                         if ((rows & 1023) == 0 && System.nanoTime() - lastLog > 3_000_000_000L) {
                             lastLog = System.nanoTime();
-                            LOG.info("export {}: {} rows ({} rows/s)", request.dataset(), rows, rows * 1_000_000_000L / (lastLog - t0));
+                            LOG.info("export {}: {} rows ({} rows/s)", request.dataset() != null ? request.dataset() : request.queryFile(), rows, rows * 1_000_000_000L / (lastLog - t0));
                         }
                     }
                     if (!batch.isEmpty()) writer.put(batch);

@@ -14,8 +14,7 @@ interface RowWriter extends AutoCloseable {
     void close() throws IOException;
 
     /** A writer of the format for these columns on this stream. */
-    static RowWriter open(ExportFormat format, List<Column> columns, OutputStream out, java.nio.file.Path file,
-                          String compression) throws IOException {
+    static RowWriter open(ExportFormat format, List<Column> columns, OutputStream out, String compression) throws IOException {
         return switch (format) {
             case CSV -> new CsvRowWriter(columns, out);
             case JSONL -> new JsonLinesRowWriter(columns, out);

@@ -29,11 +29,6 @@ final class Watermarks {
         }
     }
 
-    /** The safe upper bound for this export, read before its snapshot is taken. */
-    static OffsetDateTime safeUpperBound(Connection c) throws SQLException {
-        return dev.agentetl.db.OpenTransactions.oldestStart(c);
-    }
-
     static void save(Connection c, String dataset, String format, String column, OffsetDateTime value) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO export_watermarks (dataset, format, watermark, updated_at)

@@ -86,7 +86,7 @@ final class WriterLoop {
                 List<Object[]> batch = queue.take();
                 if (batch == END) break;
                 for (Object[] row : batch) {
-                    if (writer == null) writer = RowWriter.open(format, columns, parts.next(), null, compression);
+                    if (writer == null) writer = RowWriter.open(format, columns, parts.next(), compression);
                     writer.write(row);
                     if (++inFile == rowsPerFile) {
                         writer.close();
@@ -98,7 +98,7 @@ final class WriterLoop {
             }
             if (failure == null && (writer != null || parts.parts().isEmpty())) {
                 // an empty result still gives one file with the header / schema
-                if (writer == null) writer = RowWriter.open(format, columns, parts.next(), null, compression);
+                if (writer == null) writer = RowWriter.open(format, columns, parts.next(), compression);
                 writer.close();
                 writer = null;
                 parts.complete(inFile);

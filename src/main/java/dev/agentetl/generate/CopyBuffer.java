@@ -90,15 +90,7 @@ final class CopyBuffer {
 
     /** Sends the buffered rows and empties the buffer; returns how many rows were sent. */
     long flush(CopyManager copy) throws SQLException, IOException {
-        if (rows == 0) {
-            return 0;
-        }
-        copy.copyIn("COPY " + table + " (" + columns + ") FROM STDIN", new StringReader(text.toString()));
-        long sent = rows;
-        total += sent;
-        text.setLength(0);
-        rows = 0;
-        return sent;
+        return take().send(copy);
     }
 
     String table() {
