@@ -61,6 +61,8 @@ public final class EmbeddedDatabase implements Database {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    // stopped by ShutdownSequence after everything that uses it, not by a hook of its own
+                    .setRegisterShutdownHook(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_wal_size", "4GB")
                     .setServerConfig("shared_buffers", "256MB")
@@ -73,7 +75,9 @@ public final class EmbeddedDatabase implements Database {
             EmbeddedPostgres pg = builder.start();
             LOG.info("embedded PostgreSQL on port {} with data in {} ({} ms)", pg.getPort(), dataDir,
                     (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddedDatabase(dataDir, pg, channel, lock);
+            EmbeddedDatabase db = new EmbeddedDatabase(dataDir, pg, channel, lock);
+            dev.agentetl.runtime.ShutdownSequence.register(db);
+            return db;
         } catch (IOException | RuntimeException e) {
             releaseQuietly(lock, channel);
             if (e instanceof DatabaseUnavailableException due) {
@@ -155,6 +159,7 @@ public final class EmbeddedDatabase implements Database {
 
     @Override
     public void close() {
+        dev.agentetl.runtime.ShutdownSequence.closed(this);
         try {
             postgres.close();
         } catch (IOException e) {

@@ -44,7 +44,7 @@ public final class InsightsGenerator {
     }
 
     public JobReport generate(Options options) throws Exception {
-        OffsetDateTime asOf = options.asOf() != null ? options.asOf() : OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime asOf = options != null && options.asOf() != null ? options.asOf() : OffsetDateTime.now(ZoneOffset.UTC);
         // whole UTC days, so every run on the same day uses the same windows and fingerprints
         Windows w = Windows.of(asOf.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).plusDays(1),
                 settings.currentDays(), settings.baselineDays());

@@ -32,6 +32,8 @@ public final class AgentEtlRuntime implements AutoCloseable {
     private final MigrateReport startupMigration;
     private Main main;
     private ProducerTemplate template;
+    private dev.agentetl.schedule.Schedules schedules;
+    private boolean closed;
 
     private AgentEtlRuntime(AppConfig config, Database database, HikariDataSource dataSource,
                             MigrateReport startupMigration, String command) {
@@ -48,6 +50,14 @@ public final class AgentEtlRuntime implements AutoCloseable {
      * system_events and boots Camel. Anything that fails here leaves nothing running.
      */
     public static AgentEtlRuntime start(AppConfig config, String command) {
+        return start(config, command, false);
+    }
+
+    /**
+     * As {@link #start(AppConfig, String)}, and with {@code scheduling} also the trigger routes of
+     * {@code routes/scheduled/} on a clustered Quartz scheduler (the long-running mode, {@code run}).
+     */
+    public static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling) {
         Path routes = config.path("agent-etl.routes-dir");
         if (!Files.isDirectory(routes)) {
             throw new IllegalStateException("routes folder not found: " + routes + " (set agent-etl.home to the install folder)");
@@ -59,7 +69,12 @@ public final class AgentEtlRuntime implements AutoCloseable {
             pool = (HikariDataSource) database.pool("jobs", config.getInt("agent-etl.db.pool-size"));
             MigrateReport migrated = new SchemaMigrator(pool, config.path("agent-etl.migrations-dir")).migrate();
             runtime = new AgentEtlRuntime(config, database, pool, migrated, command);
+            ShutdownSequence.register(runtime);
             runtime.recordStart();
+            if (scheduling) {
+                runtime.schedules = dev.agentetl.schedule.Schedules.prepare(config,
+                        dev.agentetl.schedule.QuartzSettings.of(config, database));
+            }
             runtime.bootCamel(routes);
             return runtime;
         } catch (RuntimeException e) {
@@ -85,7 +100,12 @@ public final class AgentEtlRuntime implements AutoCloseable {
 
     private void bootCamel(Path routes) {
         main = new Main();
-        main.configure().withRoutesIncludePattern("file:" + routes.toAbsolutePath() + "/*.yaml");
+        String include = "file:" + routes.toAbsolutePath() + "/*.yaml";
+        if (schedules != null) {
+            include += ",file:" + routes.toAbsolutePath() + "/scheduled/*.yaml";
+            main.bind("quartz", schedules.component());
+        }
+        main.configure().withRoutesIncludePattern(include);
         main.configure().setName("agent-etl");
         main.setOverrideProperties(config.asProperties());
         main.bind("dataSource", dataSource);
@@ -100,6 +120,13 @@ public final class AgentEtlRuntime implements AutoCloseable {
         }
         CamelContext context = main.getCamelContext();
         template = context.createProducerTemplate();
+        if (schedules != null) {
+            try {
+                schedules.removeDisabled(context);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot update the schedule: " + Errors.oneLine(e), e);
+            }
+        }
     }
 
     /** Runs {@code direct:<job>} with the given body and returns its report; a failure is thrown. */
@@ -117,6 +144,8 @@ public final class AgentEtlRuntime implements AutoCloseable {
     public SystemEvents events() { return events; }
     public MigrateReport startupMigration() { return startupMigration; }
     public CamelContext camelContext() { return main.getCamelContext(); }
+    /** The schedule of the long-running mode, or null when started without it. */
+    public dev.agentetl.schedule.Schedules schedules() { return schedules; }
 
     @Override
     public void close() {
@@ -124,7 +153,12 @@ public final class AgentEtlRuntime implements AutoCloseable {
     }
 
     /** Stops Camel, records the stop, closes the pool and the database (in that order). */
-    public void close(boolean ok) {
+    public synchronized void close(boolean ok) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ShutdownSequence.closed(this);
         try {
             if (main != null) {
                 main.stop();

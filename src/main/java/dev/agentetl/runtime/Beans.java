@@ -37,6 +37,8 @@ final class Beans {
         dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(),
                 config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")));
         bind.accept("exporter", exporter);
+        bind.accept("scheduledExports", new dev.agentetl.export.ScheduledExports(exporter,
+                config.get("agent-etl.schedule.export-snapshots.datasets", "")));
         bind.accept("exportBenchmark", new dev.agentetl.bench.ExportBenchmark(rt.dataSource(), exporter));
         bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource()));
         bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));

@@ -25,6 +25,10 @@ public final class JobRunPolicy extends RoutePolicySupport {
     static final String RUN_ID = "agentEtlJobRunId.";
     /** Header naming what started the job (cli, schedule, test); defaults to cli. */
     public static final String TRIGGER = "agentEtlTrigger";
+    /** Header with the firing time a scheduled run answers (set by Quartz as a java.util.Date). */
+    public static final String SCHEDULED_FOR = "scheduledFireTime";
+    /** This process, as it appears in job_runs.node: pid@host. */
+    public static final String NODE = ProcessHandle.current().pid() + "@" + hostName();
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -48,12 +52,17 @@ public final class JobRunPolicy extends RoutePolicySupport {
             return;
         }
         String trigger = exchange.getMessage().getHeader(TRIGGER, "cli", String.class);
+        java.util.Date scheduledFor = exchange.getMessage().getHeader(SCHEDULED_FOR, java.util.Date.class);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO job_runs (job, status, trigger, host) VALUES (?, 'running', ?, ?) RETURNING id")) {
+             PreparedStatement ps = c.prepareStatement("""
+                     INSERT INTO job_runs (job, status, trigger, host, node, scheduled_for)
+                     VALUES (?, 'running', ?, ?, ?, ?) RETURNING id""")) {
             ps.setString(1, route.getRouteId());
             ps.setString(2, trigger);
             ps.setString(3, host);
+            ps.setString(4, NODE);
+            ps.setObject(5, scheduledFor == null ? null
+                    : java.time.OffsetDateTime.ofInstant(scheduledFor.toInstant(), java.time.ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 exchange.setProperty(RUN_ID + route.getRouteId(), rs.getLong(1));

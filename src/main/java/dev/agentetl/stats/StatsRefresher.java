@@ -35,7 +35,11 @@ public final class StatsRefresher {
     record Result(String statistic, boolean full, int days, long rowsScanned, long rowsWritten, long millis) {
     }
 
+    /** Refreshes every statistic; no options (a scheduled run) means incremental. */
     public JobReport refresh(Options options) throws SQLException {
+        if (options == null) {
+            options = new Options(false);
+        }
         List<Result> results = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             long t0 = System.nanoTime();

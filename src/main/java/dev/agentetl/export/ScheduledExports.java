@@ -1,0 +1,77 @@
+package dev.agentetl.export;
+
+import dev.agentetl.runtime.Errors;
+import dev.agentetl.runtime.JobReport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code export-snapshots} job: every export listed in {@code agent-etl.schedule.export-snapshots.datasets}
+ * ({@code dataset:format} continues from the last watermark, {@code dataset:format:full} is a whole snapshot).
+ * One failing export does not stop the others; it makes the run count as failed.
+ */
+public final class ScheduledExports {
+
+    public record Entry(String dataset, ExportFormat format, boolean incremental) {
+    }
+
+    private final Exporter exporter;
+    private final List<Entry> entries;
+
+    public ScheduledExports(Exporter exporter, String datasets) {
+        this.exporter = exporter;
+        this.entries = parse(datasets);
+    }
+
+    /** Parses the configured list; a malformed entry is a configuration error at start. */
+    public static List<Entry> parse(String datasets) {
+        List<Entry> out = new ArrayList<>();
+        for (String item : datasets.trim().split("[\\s,]+")) {
+            if (item.isEmpty()) continue;
+            String[] parts = item.split(":");
+            if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !parts[2].equalsIgnoreCase("full"))) {
+                throw new IllegalArgumentException("agent-etl.schedule.export-snapshots.datasets: '" + item
+                        + "' is not dataset:format or dataset:format:full");
+            }
+            out.add(new Entry(parts[0], ExportFormat.parse(parts[1].toLowerCase(Locale.ROOT)), parts.length == 2));
+        }
+        return List.copyOf(out);
+    }
+
+    public JobReport run() {
+        List<ExportReport> done = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        if (entries.isEmpty()) {
+            problems.add("agent-etl.schedule.export-snapshots.datasets is empty: nothing to export");
+        }
+        for (Entry e : entries) {
+            try {
+                done.add(exporter.export(new ExportRequest(e.dataset(), null, e.format(), null, null, Map.of(),
+                        e.incremental(), null, "snappy", "schedule")));
+            } catch (Exception ex) {
+                problems.add(e.dataset() + ":" + e.format().name().toLowerCase(Locale.ROOT) + ": " + Errors.oneLine(ex));
+            }
+        }
+        return new Report(done, problems);
+    }
+
+    record Report(List<ExportReport> exports, List<String> problems) implements JobReport {
+        @Override public long rowsRead() { return exports.stream().mapToLong(ExportReport::rowsRead).sum(); }
+        @Override public long rowsWritten() { return exports.stream().mapToLong(ExportReport::rowsWritten).sum(); }
+        @Override public Object details() {
+            return Map.of("exports", exports.stream().map(r -> Map.of("dataset", r.dataset(), "format", r.format().name(),
+                    "export_id", r.exportId(), "rows", r.rows())).toList(), "problems", problems);
+        }
+
+        @Override
+        public String render() {
+            StringBuilder sb = new StringBuilder();
+            exports.forEach(r -> sb.append(r.render()));
+            problems.forEach(p -> sb.append("failed: ").append(p).append('\n'));
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.agentetl.schedule;
+
+import dev.agentetl.db.Database;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What health and metrics read from the database: is it reachable, and how did each job's runs go. */
+final class JobHealth {
+
+    private final Database database;
+
+    JobHealth(Database database) {
+        this.database = database;
+    }
+
+    /**
+     * A connection of its own with short timeouts, not one from the job pool: health must answer within
+     * seconds when the database is gone or every pooled connection is busy with a long job.
+     */
+    private Connection connect() throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", database.user());
+        p.setProperty("password", database.password());
+        p.setProperty("connectTimeout", "3");
+        p.setProperty("socketTimeout", "10");
+        p.setProperty("ApplicationName", "agent-etl health");
+        return DriverManager.getConnection(database.jdbcUrl(), p);
+    }
+
+    /** The last run of every job, and its counts per status (runs of every node in the cluster). */
+    record JobState(String job, String lastStatus, OffsetDateTime lastStarted, OffsetDateTime lastFinished,
+                    Long lastDurationMs, Long lastRowsWritten, String lastError, OffsetDateTime lastSuccess,
+                    long succeeded, long failed, long running) {
+    }
+
+    record Snapshot(boolean databaseUp, String databaseError, List<JobState> jobs) {
+    }
+
+    Snapshot read() {
+        try (Connection c = connect()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET statement_timeout = '5s'");
+            }
+            List<JobState> jobs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT l.job, l.status, l.started_at, l.finished_at, l.duration_ms, l.rows_written, l.error,
+                           s.last_success, s.succeeded, s.failed, s.running
+                    FROM (SELECT DISTINCT ON (job) * FROM job_runs ORDER BY job, started_at DESC, id DESC) l
+                    JOIN (SELECT job, max(finished_at) FILTER (WHERE status = 'succeeded') AS last_success,
+                                 count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
+                                 count(*) FILTER (WHERE status = 'failed') AS failed,
+                                 count(*) FILTER (WHERE status = 'running') AS running
+                          FROM job_runs GROUP BY job) s USING (job)
+                    ORDER BY l.job""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    jobs.add(new JobState(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
+                            rs.getObject(4, OffsetDateTime.class), (Long) rs.getObject(5), (Long) rs.getObject(6),
+                            rs.getString(7), rs.getObject(8, OffsetDateTime.class), rs.getLong(9), rs.getLong(10), rs.getLong(11)));
+                }
+            }
+            return new Snapshot(true, null, jobs);
+        } catch (SQLException e) {
+            return new Snapshot(false, e.getMessage(), List.of());
+        }
+    }
+}

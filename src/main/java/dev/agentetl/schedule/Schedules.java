@@ -1,0 +1,121 @@
+package dev.agentetl.schedule;
+
+import dev.agentetl.runtime.AppConfig;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.CronExpression;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** The schedule of {@code run}: checks it before start, and reports the scheduler's state for health. */
+public final class Schedules {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Schedules.class);
+
+    private final List<ScheduledJob> jobs;
+    private final QuartzComponent quartz;
+
+    private Schedules(List<ScheduledJob> jobs, QuartzComponent quartz) {
+        this.jobs = jobs;
+        this.quartz = quartz;
+    }
+
+    /**
+     * The Quartz component for the routes, after checking every enabled cron expression, so a typo is a
+     * clear error at start instead of a job that silently never runs.
+     */
+    public static Schedules prepare(AppConfig config, Properties quartzProperties) {
+        List<ScheduledJob> jobs = ScheduledJob.all(config);
+        for (ScheduledJob j : jobs) {
+            if (j.enabled() && !CronExpression.isValidExpression(j.cron())) {
+                throw new IllegalArgumentException("agent-etl.schedule." + j.job() + ".cron: not a Quartz cron expression: '"
+                        + j.cron() + "' (seconds minutes hours day-of-month month day-of-week, e.g. '0 */15 * * * ?')");
+            }
+        }
+        if (jobs.stream().noneMatch(ScheduledJob::enabled)) {
+            throw new IllegalArgumentException("no job is scheduled: set agent-etl.schedule.<job>.enabled=true for one of "
+                    + ScheduledJob.JOBS);
+        }
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setProperties(quartzProperties);
+        // the same scheduler name on every node, or the nodes would not form one cluster
+        quartz.setPrefixInstanceName(false);
+        return new Schedules(jobs, quartz);
+    }
+
+    public QuartzComponent component() {
+        return quartz;
+    }
+
+    public List<ScheduledJob> jobs() {
+        return jobs;
+    }
+
+    /**
+     * Removes the stored triggers of disabled jobs. In a clustered store a trigger outlives the route that
+     * made it, and every node shares the schedule, so disabling a job here disables it for the cluster.
+     */
+    public void removeDisabled(CamelContext context) throws SchedulerException {
+        Scheduler scheduler = quartz.getScheduler();
+        for (ScheduledJob j : jobs) {
+            if (!j.enabled() && scheduler.unscheduleJob(TriggerKey.triggerKey(j.job(), QuartzSettings.SCHEDULER))) {
+                LOG.info("schedule of {} removed (agent-etl.schedule.{}.enabled=false)", j.job(), j.job());
+            }
+        }
+    }
+
+    /** Whether this node's scheduler is started and not shut down. */
+    public boolean running() {
+        try {
+            Scheduler s = quartz.getScheduler();
+            return s != null && s.isStarted() && !s.isShutdown() && !s.isInStandbyMode();
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
+    public String nodeId() {
+        try {
+            return quartz.getScheduler().getSchedulerInstanceId();
+        } catch (SchedulerException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** Each job with its schedule and next firing (null when disabled or not known). */
+    public List<JobSchedule> describe() {
+        return describe(true);
+    }
+
+    /** As {@link #describe()}; without {@code lookUpNextFire} the job store is not asked. */
+    public List<JobSchedule> describe(boolean lookUpNextFire) {
+        List<JobSchedule> out = new ArrayList<>();
+        for (ScheduledJob j : jobs) {
+            Instant next = null;
+            if (j.enabled() && lookUpNextFire) {
+                try {
+                    Trigger t = quartz.getScheduler().getTrigger(TriggerKey.triggerKey(j.job(), QuartzSettings.SCHEDULER));
+                    if (t != null && t.getNextFireTime() != null) {
+                        next = t.getNextFireTime().toInstant();
+                    }
+                } catch (SchedulerException | RuntimeException e) {
+                    // the job store is unreachable; health reports the database separately
+                }
+            }
+            out.add(new JobSchedule(j.job(), j.enabled(), j.cron(), next));
+        }
+        return out;
+    }
+
+    public record JobSchedule(String job, boolean enabled, String cron, Instant nextFire) {
+    }
+}
