@@ -1,5 +1,7 @@
 package dev.agentetl.generate;
 
+import dev.agentetl.db.CopyBuffer;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -1,5 +1,7 @@
 package dev.agentetl.generate;
 
+import dev.agentetl.db.CopyBuffer;
+
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

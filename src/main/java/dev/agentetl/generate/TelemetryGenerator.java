@@ -1,5 +1,7 @@
 package dev.agentetl.generate;
 
+import dev.agentetl.db.CopyBuffer;
+
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;

@@ -46,6 +46,9 @@ final class Beans {
         bind.accept("reportRunner", new dev.agentetl.reports.ReportRunner(rt.dataSource()));
         bind.accept("statsBenchmark", new dev.agentetl.bench.StatsBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
+        String zone = config.get("agent-etl.consolidate.source-time-zone", "");
+        bind.accept("consolidator", new dev.agentetl.consolidate.Consolidator(rt.dataSource(),
+                zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }
 }

@@ -1,4 +1,4 @@
-package dev.agentetl.generate;
+package dev.agentetl.db;
 
 import org.postgresql.copy.CopyManager;
 
@@ -12,7 +12,7 @@ import java.time.format.DateTimeFormatter;
  * Rows of one table in PostgreSQL's COPY text format, flushed with {@code COPY ... FROM STDIN}.
  * Values are escaped as the format requires (backslash, tab, newline, carriage return); null is \N.
  */
-final class CopyBuffer {
+public final class CopyBuffer {
 
     private static final DateTimeFormatter TS = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
@@ -22,12 +22,12 @@ final class CopyBuffer {
     private long rows;
     private long total;
 
-    CopyBuffer(String table, String columns) {
+    public CopyBuffer(String table, String columns) {
         this.table = table;
         this.columns = columns;
     }
 
-    void row(Object... values) {
+    public void row(Object... values) {
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
                 text.append('\t');
@@ -62,17 +62,17 @@ final class CopyBuffer {
         }
     }
 
-    long pendingRows() {
+    public long pendingRows() {
         return rows;
     }
 
-    int pendingChars() {
+    public int pendingChars() {
         return text.length();
     }
 
     /** The buffered rows as one COPY, handed to another thread; the buffer starts empty again. */
-    record Batch(String sql, String text, long rows) {
-        long send(CopyManager copy) throws SQLException, IOException {
+    public record Batch(String sql, String text, long rows) {
+        public long send(CopyManager copy) throws SQLException, IOException {
             if (rows > 0) {
                 copy.copyIn(sql, new StringReader(text));
             }
@@ -80,7 +80,7 @@ final class CopyBuffer {
         }
     }
 
-    Batch take() {
+    public Batch take() {
         Batch b = new Batch("COPY " + table + " (" + columns + ") FROM STDIN", text.toString(), rows);
         total += rows;
         text.setLength(0);
@@ -89,15 +89,15 @@ final class CopyBuffer {
     }
 
     /** Sends the buffered rows and empties the buffer; returns how many rows were sent. */
-    long flush(CopyManager copy) throws SQLException, IOException {
+    public long flush(CopyManager copy) throws SQLException, IOException {
         return take().send(copy);
     }
 
-    String table() {
+    public String table() {
         return table;
     }
 
-    long total() {
+    public long total() {
         return total;
     }
 }

@@ -1,0 +1,353 @@
+package dev.agentetl.consolidate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentetl.db.Transactions;
+import dev.agentetl.runtime.Errors;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The {@code consolidate} job: legacy learner tables into the unified rl_* / agent_* / ui_* / sys_* tables.
+ * Each table is staged, transformed and reconciled in one transaction that also records its checkpoint,
+ * so a run that stops between tables resumes where it stopped, and a table that fails leaves nothing.
+ */
+public final class Consolidator {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Called after each table's transaction commits; a test uses it to stop a run between tables. */
+    interface AfterTable {
+        void committed(String table);
+    }
+
+    private final DataSource dataSource;
+    private final String defaultZone;
+    private AfterTable afterTable = t -> { };
+
+    public Consolidator(DataSource dataSource, String defaultZone) {
+        this.dataSource = dataSource;
+        this.defaultZone = defaultZone;
+    }
+
+    void afterTable(AfterTable hook) {
+        this.afterTable = hook;
+    }
+
+    public ConsolidationReport consolidate(ConsolidateRequest request) throws Exception {
+        if (request.verifyOnly()) {
+            return verify(request.runId(), false);
+        }
+        String zone = request.sourceTimeZone() == null || request.sourceTimeZone().isBlank() ? defaultZone : request.sourceTimeZone();
+        try {
+            ZoneId.of(zone);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("--source-time-zone: unknown time zone '" + zone + "'");
+        }
+        LegacySource source = LegacySource.parse(request.from(), dataSource);
+        LegacySource.Probe probe = source.probe();
+        checkNoDuplicates(probe);
+        if (request.dryRun()) {
+            return plan(source, probe, zone);
+        }
+        try (Connection lock = dataSource.getConnection()) {
+            try (PreparedStatement ps = lock.prepareStatement("SELECT pg_try_advisory_lock(hashtext('agent-etl consolidate'))");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new IllegalStateException("another consolidate is running on this database");
+                }
+            }
+            return run(source, probe, zone, request.dropLegacy());
+        }
+    }
+
+    private ConsolidationReport run(LegacySource source, LegacySource.Probe probe, String zone, boolean dropLegacy) throws Exception {
+        List<String> notes = new ArrayList<>();
+        List<String> problems = new ArrayList<>(probe.problems());
+        long runId;
+        Set<String> done = new TreeSet<>();
+        try (Connection c = dataSource.getConnection()) {
+            Long resumable = resumable(c, source.describe());
+            if (resumable != null) {
+                runId = resumable;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT source_table FROM consolidation_tables WHERE run_id = ? AND status = 'reconciled'")) {
+                    ps.setLong(1, runId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) done.add(rs.getString(1));
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE consolidation_runs SET status = 'running', error = NULL WHERE id = ?")) {
+                    ps.setLong(1, runId);
+                    ps.executeUpdate();
+                }
+                notes.add("resumed run " + runId + ": " + done.size() + " table(s) were done before it stopped");
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO consolidation_runs (source, options) VALUES (?, ?::jsonb) RETURNING id")) {
+                    ps.setString(1, source.describe());
+                    ps.setString(2, JSON.writeValueAsString(Map.of("source_time_zone", zone)));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        runId = rs.getLong(1);
+                    }
+                }
+            }
+        }
+        List<Reconciliation.Result> results = new ArrayList<>();
+        TableConsolidation job = new TableConsolidation();
+        for (LegacySource.Found f : probe.tables()) {
+            if (done.contains(f.table())) {
+                try (Connection c = dataSource.getConnection()) {
+                    results.add(Reconciliation.compute(c, runId, f, stagingRejects(c, runId, f.table())));
+                }
+                continue;
+            }
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    Reconciliation.Result r = job.run(c, runId, source, f, zone);
+                    if (r.reconciled()) {
+                        checkpoint(c, runId, f, r, "reconciled");
+                        c.commit();
+                        results.add(r);
+                        afterTable.committed(f.table());
+                    } else {
+                        // nothing of a table that does not reconcile is kept; its figures and missing rows are
+                        c.rollback();
+                        checkpoint(c, runId, f, r, "failed");
+                        c.commit();
+                        results.add(r);
+                        problems.add(f.label() + ": does not reconcile: " + describeMismatch(r));
+                    }
+                } catch (Exception e) {
+                    Transactions.rollbackQuietly(c, e);
+                    if (e instanceof StopRequested s) throw s;
+                    problems.add(f.label() + ": " + Errors.oneLine(e) + " (nothing written for this table)");
+                }
+            }
+        }
+        if (!probe.ignored().isEmpty()) {
+            notes.add("not learner tables, left alone: " + String.join(", ", probe.ignored()));
+        }
+        long learners;
+        try (Connection c = dataSource.getConnection()) {
+            learners = Reconciliation.count(c, "SELECT count(*) FROM rl_learner");
+            long rejects = results.stream().mapToLong(Reconciliation.Result::rejected).sum();
+            if (rejects > 0) {
+                problems.add(rejects + " row(s) rejected, listed with their reasons in consolidation_rejects (run_id = " + runId + ")");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE consolidation_runs SET status = ?, finished_at = now(), error = ? WHERE id = ?")) {
+                ps.setString(1, problems.isEmpty() ? "succeeded" : "failed");
+                ps.setString(2, problems.isEmpty() ? null : String.join("; ", problems));
+                ps.setLong(3, runId);
+                ps.executeUpdate();
+            }
+        }
+        notes.add("rl_learner: " + learners + " learner(s)");
+        if (dropLegacy) {
+            if (!problems.isEmpty()) {
+                notes.add("legacy tables kept: --drop-legacy needs a run without problems");
+            } else {
+                ConsolidationReport verified = verify(runId, true);
+                if (!verified.problems().isEmpty()) {
+                    problems.addAll(verified.problems());
+                } else {
+                    drop(source, probe, runId);
+                    notes.add("verified, then dropped the legacy tables: "
+                            + (source instanceof LegacySource.Postgres ? "the originals in " + source.describe() + " and " : "")
+                            + "the staged copies in schema legacy");
+                }
+            }
+        }
+        String title = "consolidate " + source.describe() + " (run " + runId + ", source time zone " + zone + ")";
+        return new ConsolidationReport(title, results, List.of(), notes, problems);
+    }
+
+    /** Raised by the after-table hook to stop a run the way a kill would. */
+    static final class StopRequested extends RuntimeException {
+        StopRequested(String message) {
+            super(message);
+        }
+    }
+
+    private static String describeMismatch(Reconciliation.Result r) {
+        StringBuilder sb = new StringBuilder();
+        for (Reconciliation.Target t : r.targets()) {
+            if (t.present() != t.expected()) {
+                sb.append(t.table()).append(" has ").append(t.present()).append(" row(s), expected ").append(t.expected()).append("; ");
+            }
+        }
+        sb.append("source rows without their target rows: ").append(r.missingKeys().isEmpty() ? "(none found; rows deleted from the source?)"
+                : String.join(", ", r.missingKeys()));
+        return sb.toString();
+    }
+
+    private static long stagingRejects(Connection c, long runId, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(DISTINCT source_key) FROM consolidation_rejects WHERE run_id = ? AND source_table = ? AND reason LIKE 'wrong_type:%'")) {
+            ps.setLong(1, runId);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Long resumable(Connection c, String source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT id, status FROM consolidation_runs WHERE source = ? AND NOT dry_run ORDER BY id DESC LIMIT 1""")) {
+            ps.setString(1, source);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getString(2).equals("running")) {
+                    return rs.getLong(1);
+                }
+                return null;
+            }
+        }
+    }
+
+    private static void checkpoint(Connection c, long runId, LegacySource.Found f, Reconciliation.Result r, String status) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO consolidation_tables (run_id, source_table, source_file, layout, target_tables, rows_read, rows_written,
+                    rows_expected, rows_rejected, rows_skipped, rejected_by_reason, status, missing_keys, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, now())
+                ON CONFLICT (run_id, source_table) DO UPDATE SET source_file = EXCLUDED.source_file, layout = EXCLUDED.layout,
+                    target_tables = EXCLUDED.target_tables, rows_read = EXCLUDED.rows_read, rows_written = EXCLUDED.rows_written,
+                    rows_expected = EXCLUDED.rows_expected, rows_rejected = EXCLUDED.rows_rejected, rows_skipped = EXCLUDED.rows_skipped,
+                    rejected_by_reason = EXCLUDED.rejected_by_reason, status = EXCLUDED.status, missing_keys = EXCLUDED.missing_keys,
+                    updated_at = now()""")) {
+            ps.setLong(1, runId);
+            ps.setString(2, f.table());
+            ps.setString(3, f.file());
+            ps.setString(4, r.layout());
+            ps.setArray(5, c.createArrayOf("text", f.layout().fanOut().keySet().toArray()));
+            ps.setLong(6, r.read());
+            ps.setLong(7, status.equals("reconciled") ? r.written() : 0);
+            ps.setLong(8, r.expected());
+            ps.setLong(9, r.rejected());
+            ps.setLong(10, r.skipped());
+            ps.setString(11, JSON.writeValueAsString(r.rejectedByReason()));
+            ps.setString(12, status);
+            ps.setArray(13, c.createArrayOf("text", r.missingKeys().toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void checkNoDuplicates(LegacySource.Probe probe) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (LegacySource.Found f : probe.tables()) {
+            String before = seen.putIfAbsent(f.table(), f.file());
+            if (before != null) {
+                throw new IllegalArgumentException("table " + f.table() + " is in both " + before + " and " + f.file()
+                        + "; consolidate them one at a time (--from sqlite:FILE)");
+            }
+        }
+    }
+
+    /** The dry run: what is there and what it would become; writes nothing. */
+    private ConsolidationReport plan(LegacySource source, LegacySource.Probe probe, String zone) throws SQLException {
+        List<ConsolidationReport.PlanRow> rows = new ArrayList<>();
+        List<String> problems = new ArrayList<>(probe.problems());
+        for (LegacySource.Found f : probe.tables()) {
+            try (Connection c = source.open(f);
+                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (" + source.selectAll(f, List.of()) + ") x");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long n = rs.getLong(1);
+                Map<String, Long> targets = new LinkedHashMap<>();
+                f.layout().fanOut().forEach((t, k) -> targets.put(t, n * k));
+                rows.add(new ConsolidationReport.PlanRow(f.file(), f.table(), f.layout().layout(), n, targets));
+            } catch (SQLException e) {
+                problems.add(f.label() + ": cannot read: " + LegacySource.sqliteReason(e));
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (!probe.ignored().isEmpty()) notes.add("not learner tables, left alone: " + String.join(", ", probe.ignored()));
+        notes.add("dry run: nothing was written");
+        return new ConsolidationReport("consolidate " + source.describe() + " --dry-run (source time zone " + zone + ")",
+                List.of(), rows, notes, problems);
+    }
+
+    /**
+     * Recomputes the reconciliation of a finished run from the staged tables and the targets' lineage,
+     * without writing anything.
+     */
+    ConsolidationReport verify(Long runId, boolean quiet) throws SQLException {
+        List<Reconciliation.Result> results = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        String source;
+        long id;
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            try (PreparedStatement ps = c.prepareStatement(runId == null
+                    ? "SELECT id, source, status FROM consolidation_runs WHERE NOT dry_run ORDER BY id DESC LIMIT 1"
+                    : "SELECT id, source, status FROM consolidation_runs WHERE id = ?")) {
+                if (runId != null) ps.setLong(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException(runId == null ? "no consolidation run to verify" : "no consolidation run " + runId);
+                    }
+                    id = rs.getLong(1);
+                    source = rs.getString(2);
+                }
+            }
+            List<LegacySource.Found> tables = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT source_table, source_file, layout FROM consolidation_tables WHERE run_id = ? ORDER BY source_file, source_table")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String table = rs.getString(1);
+                        String layout = rs.getString(3);
+                        LegacyTable def = LegacyCatalog.all().stream()
+                                .filter(t -> t.name().equals(table) && t.layout().equals(layout)).findFirst().orElseThrow();
+                        tables.add(new LegacySource.Found(rs.getString(2), table, Map.of(), def));
+                    }
+                }
+            }
+            for (LegacySource.Found f : tables) {
+                if (Reconciliation.count(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'legacy' AND tablename = "
+                        + Transforms.literal(f.table())) == 0) {
+                    problems.add(f.label() + ": the staged copy legacy." + f.table() + " is gone (dropped after verification?)");
+                    continue;
+                }
+                Reconciliation.Result r = Reconciliation.compute(c, id, f, stagingRejects(c, id, f.table()));
+                results.add(r);
+                if (!r.reconciled()) problems.add(f.label() + ": does not reconcile: " + describeMismatch(r));
+            }
+        }
+        return new ConsolidationReport("verify consolidation run " + id + " of " + source + (quiet ? "" : " (read only)"),
+                results, List.of(), List.of(problems.isEmpty() ? "every table reconciles" : "verification failed"), problems);
+    }
+
+    private void drop(LegacySource source, LegacySource.Probe probe, long runId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (var st = c.createStatement()) {
+                for (LegacySource.Found f : probe.tables()) {
+                    st.execute("DROP TABLE IF EXISTS legacy." + LegacySource.quote(f.table()));
+                }
+                source.dropOriginals(c, probe.tables());
+                st.execute("UPDATE consolidation_runs SET legacy_dropped_at = now() WHERE id = " + runId);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+}

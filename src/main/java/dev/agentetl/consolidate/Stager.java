@@ -1,0 +1,161 @@
+package dev.agentetl.consolidate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentetl.db.CopyBuffer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Load: one legacy table copied unchanged into {@code legacy.<table>} with lossless types (SQLite INTEGER
+ * as bigint, REAL as double precision, text as text), plus its source key, streamed with COPY in chunks
+ * so memory stays bounded. A value whose storage class does not fit its column (text in a REAL column,
+ * a blob) makes its row a reject with the reason; the row is not staged.
+ */
+final class Stager {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHUNK_CHARS = 4 << 20;
+
+    record Staged(long read, long staged, List<Reject> rejects) {
+    }
+
+    record Reject(String sourceKey, String reason, String detail) {
+    }
+
+    /** Creates (or empties) legacy.<table> and fills it; runs inside the caller's transaction on {@code pg}. */
+    Staged stage(Connection pg, LegacySource source, LegacySource.Found found) throws SQLException, IOException {
+        LegacyTable t = found.layout();
+        List<LegacyTable.Column> columns = t.columns();
+        String staged = "legacy." + LegacySource.quote(found.table());
+        try (Statement st = pg.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + staged);
+            StringBuilder ddl = new StringBuilder("CREATE UNLOGGED TABLE " + staged + " (_source_key text NOT NULL, _rowid bigint");
+            for (LegacyTable.Column c : columns) {
+                ddl.append(", ").append(LegacySource.quote(c.name())).append(' ').append(c.stagedType());
+            }
+            st.execute(ddl.append(")").toString());
+        }
+        StringBuilder names = new StringBuilder("_source_key, _rowid");
+        List<String> columnNames = new ArrayList<>();
+        for (LegacyTable.Column c : columns) {
+            names.append(", ").append(LegacySource.quote(c.name()));
+            columnNames.add(c.name());
+        }
+        CopyManager copy = pg.unwrap(PGConnection.class).getCopyAPI();
+        CopyBuffer buffer = new CopyBuffer(staged, names.toString());
+        List<Reject> rejects = new ArrayList<>();
+        long read = 0;
+        int[] keyIndex = t.keyColumns().stream().mapToInt(columnNames::indexOf).toArray();
+        try (Connection src = source.open(found);
+             PreparedStatement ps = src.prepareStatement(source.selectAll(found, columnNames))) {
+            ps.setFetchSize(5000);
+            try (ResultSet rs = ps.executeQuery()) {
+                Object[] row = new Object[columns.size() + 2];
+                while (rs.next()) {
+                    read++;
+                    Object rowid = rs.getObject(1);
+                    String problem = null;
+                    for (int i = 0; i < columns.size(); i++) {
+                        Object v = rs.getObject(i + 2);
+                        Object converted = convert(v, columns.get(i).stagedType());
+                        if (converted == INVALID && problem == null) {
+                            problem = "wrong_type:" + columns.get(i).name();
+                        }
+                        row[i + 2] = converted;
+                    }
+                    String key = sourceKey(row, keyIndex, rowid);
+                    if (problem != null) {
+                        rejects.add(new Reject(key, problem, rowText(columnNames, rs)));
+                        continue;
+                    }
+                    row[0] = key;
+                    row[1] = rowid instanceof Number n ? n.longValue() : null;
+                    buffer.row(row);
+                    if (buffer.pendingChars() > CHUNK_CHARS) {
+                        buffer.flush(copy);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new SQLException(found.label() + ": " + LegacySource.sqliteReason(e), e);
+        }
+        buffer.flush(copy);
+        try (Statement st = pg.createStatement()) {
+            st.execute("CREATE UNIQUE INDEX ON " + staged + " (_source_key)");
+            st.execute("ANALYZE " + staged);
+        }
+        return new Staged(read, buffer.total(), rejects);
+    }
+
+    private static final Object INVALID = new Object();
+
+    /** A value as its staged column takes it, or INVALID when its storage class does not fit. */
+    static Object convert(Object v, String stagedType) {
+        if (v == null) return null;
+        if (v instanceof byte[]) return INVALID;
+        switch (stagedType) {
+            case "bigint" -> {
+                if (v instanceof Integer || v instanceof Long) return ((Number) v).longValue();
+                if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 9.0e15) {
+                    return n.longValue();
+                }
+                return INVALID;
+            }
+            case "double precision" -> {
+                if (v instanceof Number n) return n.doubleValue();
+                return INVALID;
+            }
+            default -> {
+                return v.toString();
+            }
+        }
+    }
+
+    /**
+     * The row's key in lineage: the integer id, the single key column, or a JSON array of the key
+     * columns; a row whose key is NULL (legacy TEXT PRIMARY KEY allows it) is keyed by its row number.
+     */
+    static String sourceKey(Object[] row, int[] keyIndex, Object rowid) {
+        List<Object> parts = new ArrayList<>();
+        for (int i : keyIndex) {
+            Object v = row[i + 2];
+            if (v == null || v == INVALID) {
+                return "rowid:" + rowid;
+            }
+            parts.add(v);
+        }
+        if (parts.size() == 1) {
+            return parts.get(0).toString();
+        }
+        try {
+            return JSON.writeValueAsString(parts.stream().map(Object::toString).toList());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String rowText(List<String> names, ResultSet rs) throws SQLException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            Object v = rs.getObject(i + 2);
+            m.put(names.get(i), v instanceof byte[] b ? "<blob of " + b.length + " bytes>" : v);
+        }
+        try {
+            String s = JSON.writeValueAsString(m);
+            return s.length() > 1000 ? s.substring(0, 1000) + "…" : s;
+        } catch (Exception e) {
+            return m.toString();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.agentetl.consolidate;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One legacy table, inside one transaction: stage it, reject what cannot be converted (with the reason),
+ * register its learners, transform it by SQL into its targets, and reconcile: every accepted source row
+ * must be present in its targets as often as its fan-out says.
+ */
+final class TableConsolidation {
+
+    private final Stager stager = new Stager();
+
+    Reconciliation.Result run(Connection pg, long runId, LegacySource source, LegacySource.Found found, String zone)
+            throws SQLException, IOException {
+        LegacyTable t = found.layout();
+        Stager.Staged staged = stager.stage(pg, source, found);
+        recordStagingRejects(pg, runId, found.table(), staged.rejects());
+        String stagedName = "legacy." + LegacySource.quote(found.table());
+        exec(pg, validationRejects(t, found.table(), stagedName, runId, zone));
+        String filtered = "(SELECT * FROM " + stagedName + " v WHERE NOT EXISTS (SELECT 1 FROM consolidation_rejects r"
+                + " WHERE r.run_id = " + runId + " AND r.source_table = " + Transforms.literal(found.table())
+                + " AND r.source_key = v._source_key))";
+        registerLearners(pg, t, found.table(), filtered, runId);
+        for (String sql : Transforms.forTable(t, found.table(), filtered, runId, zone)) {
+            exec(pg, sql);
+        }
+        return Reconciliation.compute(pg, runId, found, staged.read() - staged.staged());
+    }
+
+    /** Rows whose values cannot become their target types: bad JSON, unparsable times, NULL keys, out-of-range days. */
+    static String validationRejects(LegacyTable t, String table, String staged, long runId, String zone) {
+        List<String> checks = new ArrayList<>();
+        for (String key : t.keyColumns()) {
+            checks.add(check("null_key:" + key, q(key) + " IS NULL", "NULL"));
+        }
+        for (String c : t.jsonColumns()) {
+            checks.add(check("invalid_json:" + c, q(c) + " IS NOT NULL AND NOT legacy_is_json(" + q(c) + ")", q(c)));
+        }
+        for (String c : t.localTimeColumns()) {
+            checks.add(check("invalid_time:" + c, q(c) + " IS NOT NULL AND NOT legacy_is_time(" + q(c) + ")", q(c)));
+        }
+        for (String c : t.julianDayColumns()) {
+            checks.add(check("invalid_julian_day:" + c, q(c) + " IS NOT NULL AND NOT " + q(c) + " BETWEEN 1721425.5 AND 5373484", q(c) + "::text"));
+        }
+        for (String c : t.epochColumns()) {
+            checks.add(check("invalid_epoch:" + c, q(c) + " IS NOT NULL AND NOT " + q(c) + " BETWEEN -62135596800 AND 253402300799", q(c) + "::text"));
+        }
+        String from = " FROM " + staged;
+        StringBuilder sql = new StringBuilder("INSERT INTO consolidation_rejects (run_id, source_table, source_key, reason, detail)\n");
+        if (checks.isEmpty()) {
+            return null;
+        }
+        // one scan of the staged table, however many checks
+        sql.append("SELECT ").append(runId).append(", ").append(Transforms.literal(table)).append(", _source_key, x.reason, x.detail")
+                .append(from).append(" s CROSS JOIN LATERAL (VALUES ").append(String.join(", ", checks))
+                .append(") x (reason, failed, detail) WHERE x.failed ON CONFLICT DO NOTHING");
+        return sql.toString();
+    }
+
+    private static String check(String reason, String condition, String detail) {
+        return "(" + Transforms.literal(reason) + ", COALESCE(" + condition + ", false), left(" + detail + ", 200))";
+    }
+
+    private static String q(String column) {
+        return "s." + LegacySource.quote(column);
+    }
+
+    private static void recordStagingRejects(Connection pg, long runId, String table, List<Stager.Reject> rejects) throws SQLException {
+        if (rejects.isEmpty()) return;
+        try (PreparedStatement ps = pg.prepareStatement("""
+                INSERT INTO consolidation_rejects (run_id, source_table, source_key, reason, detail)
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+            for (Stager.Reject r : rejects) {
+                ps.setLong(1, runId);
+                ps.setString(2, table);
+                ps.setString(3, r.sourceKey());
+                ps.setString(4, r.reason());
+                ps.setString(5, r.detail());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Every learner the table's rows belong to, before the rows that refer to it. */
+    private static void registerLearners(Connection pg, LegacyTable t, String table, String filtered, long runId) throws SQLException {
+        String select;
+        if (t.learner() != null) {
+            select = "SELECT " + Transforms.literal(t.learner());
+        } else if (t.learnerColumn() != null) {
+            select = "SELECT DISTINCT s." + LegacySource.quote(t.learnerColumn()) + " FROM " + filtered + " s WHERE s."
+                    + LegacySource.quote(t.learnerColumn()) + " IS NOT NULL";
+        } else {
+            return;
+        }
+        exec(pg, "INSERT INTO rl_learner (id, name, type, source_table, source_key, run_id) SELECT l.id, l.id, legacy_learner_type(l.id), "
+                + Transforms.literal(table) + ", l.id, " + runId + " FROM (" + select + ") l (id) ON CONFLICT DO NOTHING");
+    }
+
+    private static void exec(Connection pg, String sql) throws SQLException {
+        if (sql == null) return;
+        try (Statement st = pg.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
