@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
                 "A re-run writes nothing; a run that stopped resumes at the first table it had not finished."})
 final class ConsolidateCommand extends JobCommand {
 
-    @Option(names = "--from", required = true, paramLabel = "sqlite:PATH|postgres:SCHEMA",
+    @Option(names = "--from", paramLabel = "sqlite:PATH|postgres:SCHEMA",
             description = "A folder like ~/.victor/ (graph/graph.db, team_learning.db, signatures.db, sessions.db), one SQLite file, "
                     + "or a schema of this database holding the legacy tables.")
     String from;
@@ -35,6 +35,10 @@ final class ConsolidateCommand extends JobCommand {
 
     @Override
     Object body() {
+        if (from == null) {
+            // not required by picocli, so that 'consolidate verify' needs no --from
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--from=sqlite:PATH|postgres:SCHEMA'");
+        }
         return new ConsolidateRequest(from, zone, dryRun, dropLegacy, false, null);
     }
 

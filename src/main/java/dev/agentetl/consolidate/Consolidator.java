@@ -110,7 +110,7 @@ public final class Consolidator {
         for (LegacySource.Found f : probe.tables()) {
             if (done.contains(f.table())) {
                 try (Connection c = dataSource.getConnection()) {
-                    results.add(Reconciliation.compute(c, runId, f, stagingRejects(c, runId, f.table())));
+                    results.add(Reconciliation.compute(c, runId, f, stagingRejects(c, runId, f.lineage())));
                 }
                 continue;
             }
@@ -232,7 +232,7 @@ public final class Consolidator {
                     updated_at = now()""")) {
             ps.setLong(1, runId);
             ps.setString(2, f.table());
-            ps.setString(3, f.file());
+            ps.setString(3, f.origin());
             ps.setString(4, r.layout());
             ps.setArray(5, c.createArrayOf("text", f.layout().fanOut().keySet().toArray()));
             ps.setLong(6, r.read());
@@ -315,7 +315,7 @@ public final class Consolidator {
                         String layout = rs.getString(3);
                         LegacyTable def = LegacyCatalog.all().stream()
                                 .filter(t -> t.name().equals(table) && t.layout().equals(layout)).findFirst().orElseThrow();
-                        tables.add(new LegacySource.Found(rs.getString(2), table, Map.of(), def));
+                        tables.add(new LegacySource.Found(rs.getString(2), rs.getString(2), table, Map.of(), def));
                     }
                 }
             }
@@ -325,7 +325,7 @@ public final class Consolidator {
                     problems.add(f.label() + ": the staged copy legacy." + f.table() + " is gone (dropped after verification?)");
                     continue;
                 }
-                Reconciliation.Result r = Reconciliation.compute(c, id, f, stagingRejects(c, id, f.table()));
+                Reconciliation.Result r = Reconciliation.compute(c, id, f, stagingRejects(c, id, f.lineage()));
                 results.add(r);
                 if (!r.reconciled()) problems.add(f.label() + ": does not reconcile: " + describeMismatch(r));
             }

@@ -24,9 +24,18 @@ import java.util.Properties;
 abstract class LegacySource {
 
     /** A table found in a file: its columns as found, the matching layout (null when unknown). */
-    record Found(String file, String table, Map<String, String> columns, LegacyTable layout) {
+    /**
+     * A table found: {@code file} as shown (relative to the source folder), {@code origin} the file's
+     * absolute path (or postgres:schema), its columns as found, and the matching layout.
+     */
+    record Found(String file, String origin, String table, Map<String, String> columns, LegacyTable layout) {
         String label() {
             return file + ":" + table;
+        }
+
+        /** The source_table written into every target row: which file and table a row came from. */
+        String lineage() {
+            return origin + ":" + table;
         }
     }
 
@@ -127,7 +136,7 @@ abstract class LegacySource {
                                 while (rs.next()) columns.put(rs.getString(1), rs.getString(2));
                             }
                         }
-                        classify(label, t, columns, found, ignored, problems);
+                        classify(label, file.toString(), t, columns, found, ignored, problems);
                     }
                 } catch (SQLException e) {
                     problems.add(label + ": cannot read: " + sqliteReason(e));
@@ -210,7 +219,7 @@ abstract class LegacySource {
                 if (tables.isEmpty()) {
                     throw new IllegalArgumentException("schema " + schema + " holds no tables");
                 }
-                tables.forEach((t, cols) -> classify(schema, t, cols, found, ignored, problems));
+                tables.forEach((t, cols) -> classify(schema, "postgres:" + schema, t, cols, found, ignored, problems));
             } catch (SQLException e) {
                 problems.add(schema + ": " + e.getMessage());
             }
@@ -244,14 +253,14 @@ abstract class LegacySource {
         }
     }
 
-    static void classify(String file, String table, Map<String, String> columns, List<Found> found, List<String> ignored,
-                         List<String> problems) {
+    static void classify(String file, String origin, String table, Map<String, String> columns, List<Found> found,
+                         List<String> ignored, List<String> problems) {
         if (!LegacyCatalog.isKnownName(table)) {
             ignored.add(file + ":" + table);
             return;
         }
         LegacyCatalog.match(table, columns.keySet()).ifPresentOrElse(
-                layout -> found.add(new Found(file, table, columns, layout)),
+                layout -> found.add(new Found(file, origin, table, columns, layout)),
                 () -> problems.add(file + ":" + table + ": unknown layout, columns " + columns.keySet()
                         + "; known layouts: " + LegacyCatalog.all().stream().filter(t -> t.name().equals(table))
                         .map(t -> t.layout() + " " + t.requiredColumns()).toList()));

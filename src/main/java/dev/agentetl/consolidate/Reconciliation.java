@@ -41,8 +41,8 @@ final class Reconciliation {
 
     /** {@code notStaged}: rows read but not staged (their storage class did not fit), already counted as rejects. */
     static Result compute(Connection pg, long runId, LegacySource.Found found, long notStaged) throws SQLException {
-        String table = found.table();
-        long staged = count(pg, "SELECT count(*) FROM legacy." + LegacySource.quote(table));
+        String table = found.lineage();
+        long staged = count(pg, "SELECT count(*) FROM legacy." + LegacySource.quote(found.table()));
         Map<String, Long> byReason = new TreeMap<>();
         long rejected;
         try (PreparedStatement ps = pg.prepareStatement(
@@ -82,7 +82,7 @@ final class Reconciliation {
             targets.add(new Target(e.getKey(), e.getValue(), accepted * e.getValue(), present, written));
             skippedRows = Math.max(skippedRows, (present - written) / e.getValue());
         }
-        Result r = new Result(found.file(), table, found.layout().layout(), read, rejected, byReason, skippedRows, targets, List.of());
+        Result r = new Result(found.file(), found.table(), found.layout().layout(), read, rejected, byReason, skippedRows, targets, List.of());
         if (!r.reconciled()) {
             r = new Result(r.file(), r.table(), r.layout(), r.read(), r.rejected(), r.rejectedByReason(), r.skipped(), r.targets(),
                     missingKeys(pg, runId, found));
@@ -103,8 +103,8 @@ final class Reconciliation {
         try (PreparedStatement ps = pg.prepareStatement(sql)) {
             int i = 1;
             ps.setLong(i++, runId);
-            ps.setString(i++, found.table());
-            for (int k = 0; k < found.layout().fanOut().size(); k++) ps.setString(i++, found.table());
+            ps.setString(i++, found.lineage());
+            for (int k = 0; k < found.layout().fanOut().size(); k++) ps.setString(i++, found.lineage());
             ps.setInt(i, found.layout().rowsPerSourceRow());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(rs.getString(1));

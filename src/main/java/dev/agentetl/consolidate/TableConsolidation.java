@@ -25,14 +25,15 @@ final class TableConsolidation {
             throws SQLException, IOException {
         LegacyTable t = found.layout();
         Stager.Staged staged = stager.stage(pg, source, found);
-        recordStagingRejects(pg, runId, found.table(), staged.rejects());
+        String lineage = found.lineage();
+        recordStagingRejects(pg, runId, lineage, staged.rejects());
         String stagedName = "legacy." + LegacySource.quote(found.table());
-        exec(pg, validationRejects(t, found.table(), stagedName, runId, zone));
+        exec(pg, validationRejects(t, lineage, stagedName, runId, zone));
         String filtered = "(SELECT * FROM " + stagedName + " v WHERE NOT EXISTS (SELECT 1 FROM consolidation_rejects r"
-                + " WHERE r.run_id = " + runId + " AND r.source_table = " + Transforms.literal(found.table())
+                + " WHERE r.run_id = " + runId + " AND r.source_table = " + Transforms.literal(lineage)
                 + " AND r.source_key = v._source_key))";
-        registerLearners(pg, t, found.table(), filtered, runId);
-        for (String sql : Transforms.forTable(t, found.table(), filtered, runId, zone)) {
+        registerLearners(pg, t, lineage, filtered, runId);
+        for (String sql : Transforms.forTable(t, lineage, filtered, runId, zone)) {
             exec(pg, sql);
         }
         return Reconciliation.compute(pg, runId, found, staged.read() - staged.staged());

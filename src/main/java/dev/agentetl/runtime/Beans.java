@@ -49,6 +49,7 @@ final class Beans {
         String zone = config.get("agent-etl.consolidate.source-time-zone", "");
         bind.accept("consolidator", new dev.agentetl.consolidate.Consolidator(rt.dataSource(),
                 zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone));
+        bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }
 }
