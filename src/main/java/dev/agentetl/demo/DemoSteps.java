@@ -12,6 +12,12 @@ public final class DemoSteps {
 
     public static final String PROPERTY = "demoReport";
 
+    private final java.nio.file.Path legacyDir;
+
+    public DemoSteps(java.nio.file.Path legacyDir) {
+        this.legacyDir = legacyDir;
+    }
+
     public DemoReport begin() {
         return new DemoReport(new ArrayList<>());
     }
@@ -37,6 +43,16 @@ public final class DemoSteps {
 
     public dev.agentetl.insights.InsightsGenerator.Options insightsNow() {
         return new dev.agentetl.insights.InsightsGenerator.Options(null);
+    }
+
+    /** Legacy learner SQLite files in the default legacy folder (the same files on every demo run). */
+    public dev.agentetl.consolidate.LegacyGenerator.Request legacyFiles() {
+        return new dev.agentetl.consolidate.LegacyGenerator.Request(null, 20_000, 42);
+    }
+
+    /** Consolidates the demo's legacy files; a second demo run finds them consolidated and writes nothing. */
+    public dev.agentetl.consolidate.ConsolidateRequest consolidateLegacy() {
+        return new dev.agentetl.consolidate.ConsolidateRequest("sqlite:" + legacyDir, "UTC", false, false, false, null);
     }
 
     public DemoReport finish(@ExchangeProperty(PROPERTY) DemoReport report) {

@@ -28,7 +28,7 @@ final class Beans {
         bind.accept("telemetryGenerator", generator);
         bind.accept("demoSeeder", new DemoSeeder(rt.dataSource(), generator,
                 config.getInt("agent-etl.demo.rows"), config.getInt("agent-etl.generate.seed")));
-        bind.accept("demoSteps", new DemoSteps());
+        bind.accept("demoSteps", new DemoSteps(config.path("agent-etl.legacy-dir")));
         PromptImporter promptImporter = new PromptImporter(rt.dataSource());
         RulesImporter rulesImporter = new RulesImporter(rt.dataSource());
         bind.accept("promptImporter", promptImporter);
