@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -118,11 +117,5 @@ final class Reconciliation {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    /** The figures as stored in consolidation_tables.rejected_by_reason. */
-    static Map<String, Object> asJson(Result r) {
-        Map<String, Object> m = new LinkedHashMap<>(r.rejectedByReason());
-        return m;
     }
 }

@@ -131,13 +131,11 @@ public final class ManagementServer implements AutoCloseable {
             StringBuilder sb = new StringBuilder();
             gauge(sb, "agent_etl_database_up", "1 when the database answered the last query", List.of(line("", s.databaseUp() ? 1 : 0)));
             gauge(sb, "agent_etl_scheduler_running", "1 when this node's scheduler is running", List.of(line("", schedulerRunning ? 1 : 0)));
-            StringBuilder runs = new StringBuilder();
-            for (JobHealth.JobState j : s.jobs()) {
-                runs.append(line(labels("job", j.job(), "status", "succeeded"), j.succeeded()));
-                runs.append(line(labels("job", j.job(), "status", "failed"), j.failed()));
-            }
             header(sb, "agent_etl_job_runs_total", "counter", "Finished job runs by status, every node of the cluster");
-            sb.append(prefix(runs, "agent_etl_job_runs_total"));
+            for (JobHealth.JobState j : s.jobs()) {
+                sb.append("agent_etl_job_runs_total").append(line(labels("job", j.job(), "status", "succeeded"), j.succeeded()));
+                sb.append("agent_etl_job_runs_total").append(line(labels("job", j.job(), "status", "failed"), j.failed()));
+            }
             gauge(sb, "agent_etl_job_running", "Job runs in progress", s.jobs().stream()
                     .map(j -> line(labels("job", j.job()), j.running())).toList());
             gauge(sb, "agent_etl_job_last_success_timestamp_seconds", "End of the job's last successful run", s.jobs().stream()
@@ -157,14 +155,6 @@ public final class ManagementServer implements AutoCloseable {
         private static void gauge(StringBuilder sb, String name, String help, List<String> lines) {
             header(sb, name, "gauge", help);
             lines.forEach(l -> sb.append(name).append(l));
-        }
-
-        private static String prefix(StringBuilder lines, String name) {
-            StringBuilder out = new StringBuilder();
-            for (String l : lines.toString().split("\n")) {
-                if (!l.isEmpty()) out.append(name).append(l).append('\n');
-            }
-            return out.toString();
         }
 
         private static void header(StringBuilder sb, String name, String type, String help) {
