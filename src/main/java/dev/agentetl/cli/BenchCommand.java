@@ -7,7 +7,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks, run on a scratch database of the configured server (your data is not touched).",
-        subcommands = {BenchCommand.Import.class, BenchCommand.Export.class, BenchCommand.Stats.class})
+        subcommands = {BenchCommand.Import.class, BenchCommand.Export.class, BenchCommand.Stats.class,
+                BenchCommand.Finetune.class})
 final class BenchCommand implements Runnable {
 
     @ParentCommand
@@ -55,5 +56,17 @@ final class BenchCommand implements Runnable {
         @Override String job() { return "bench-stats"; }
 
         @Override Object body() { return new dev.agentetl.bench.StatsBenchmark.Options(toolCalls); }
+    }
+
+    @Command(name = "finetune", mixinStandardHelpOptions = true,
+            description = "On a scratch database: the plain JSON Lines export of N llm_call rows (the anchor), then a "
+                    + "fine-tuning export of the same rows, in one run, with the ratio.")
+    static final class Finetune extends JobCommand {
+        @Option(names = "--llm-calls", paramLabel = "N", defaultValue = "500000", description = "llm_call rows (default: ${DEFAULT-VALUE}).")
+        long llmCalls;
+
+        @Override String job() { return "bench-finetune"; }
+
+        @Override Object body() { return new dev.agentetl.bench.FinetuneBenchmark.Options(llmCalls); }
     }
 }

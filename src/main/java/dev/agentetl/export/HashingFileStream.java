@@ -14,7 +14,7 @@ import java.util.concurrent.BlockingQueue;
  * Writes to a file and computes its SHA-256 on a second thread, so hashing and disk writes overlap with
  * reading rows and formatting them. The queue is bounded: memory stays at a few chunks.
  */
-final class HashingFileStream extends OutputStream {
+public final class HashingFileStream extends OutputStream {
 
     private static final int CHUNK = 1 << 18;
     private static final byte[] END = new byte[0];
@@ -28,7 +28,7 @@ final class HashingFileStream extends OutputStream {
     private volatile IOException failure;
     private boolean closed;
 
-    HashingFileStream(Path file) throws IOException {
+    public HashingFileStream(Path file) throws IOException {
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -108,12 +108,12 @@ final class HashingFileStream extends OutputStream {
         if (failure != null) throw failure;
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
     /** The checksum of everything written; valid after close. */
-    String sha256() {
+    public String sha256() {
         return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -24,7 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Parquet through parquet-avro without Hadoop's file system: rows streamed into row groups of bounded size. */
-final class ParquetRowWriter implements RowWriter {
+public final class ParquetRowWriter implements RowWriter {
 
     /** Row group size: what one open writer buffers in memory before it flushes to the file. */
     private static final int ROW_GROUP_BYTES = 32 << 20;
@@ -34,7 +34,7 @@ final class ParquetRowWriter implements RowWriter {
     private final Schema schema;
     private final ParquetWriter<GenericRecord> writer;
 
-    ParquetRowWriter(List<Column> columns, OutputStream out, String compression) throws IOException {
+    public ParquetRowWriter(List<Column> columns, OutputStream out, String compression) throws IOException {
         this.columns = columns;
         this.schema = ParquetSchema.of("row", columns);
         this.writer = AvroParquetWriter.<GenericRecord>builder(new StreamOutputFile(out))

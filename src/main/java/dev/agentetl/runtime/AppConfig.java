@@ -111,6 +111,17 @@ public final class AppConfig {
         return out;
     }
 
+    /** The keys under a prefix (with the prefix removed) and their values, sorted by key. */
+    public Map<String, String> under(String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        for (String key : values.stringPropertyNames()) {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                out.put(key.substring(prefix.length()), values.getProperty(key).trim());
+            }
+        }
+        return out;
+    }
+
     /** All settings as properties, for Camel's property placeholders. */
     public Properties asProperties() {
         Properties copy = new Properties();

@@ -50,6 +50,11 @@ final class Beans {
         bind.accept("consolidator", new dev.agentetl.consolidate.Consolidator(rt.dataSource(),
                 zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
+        bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),
+                config.path("agent-etl.exports-dir"), new dev.agentetl.finetune.FinetuneExporter.Settings(
+                        config.getInt("agent-etl.finetune.max-tokens"), config.get("agent-etl.finetune.encoding"),
+                        config.under("agent-etl.finetune.redaction.rule."), config.under("agent-etl.finetune.redaction.profile."))));
+        bind.accept("finetuneBenchmark", new dev.agentetl.bench.FinetuneBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }
 }

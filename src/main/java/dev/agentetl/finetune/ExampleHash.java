@@ -1,0 +1,68 @@
+package dev.agentetl.finetune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Hashes: of an example's normalised messages (duplicates), and of a conversation id (the split).
+ * Normalised: whitespace runs in texts collapsed and trimmed, weights left out, and tool call ids replaced
+ * by their order of appearance, since two recordings of the same exchange get different random ids.
+ */
+final class ExampleHash {
+
+    private ExampleHash() {
+    }
+
+    /** 128 bits of the SHA-256 of the normalised messages, as a UUID (the key of the seen-examples table). */
+    static UUID of(Example example) {
+        MessageDigest d = sha256();
+        Map<String, Integer> ids = new HashMap<>();
+        for (JsonNode m : example.messages()) {
+            put(d, m.path("role").asText());
+            put(d, normalise(m.path("content")));
+            for (JsonNode call : m.path("tool_calls")) {
+                put(d, "call#" + ids.computeIfAbsent(call.path("id").asText(), k -> ids.size()));
+                put(d, call.path("function").path("name").asText());
+                put(d, normalise(call.path("function").path("arguments")));
+            }
+            if (m.has("tool_call_id")) put(d, "reply#" + ids.computeIfAbsent(m.get("tool_call_id").asText(), k -> ids.size()));
+            put(d, "\u0001");
+        }
+        ByteBuffer b = ByteBuffer.wrap(d.digest());
+        return new UUID(b.getLong(), b.getLong());
+    }
+
+    /** Whether a conversation goes to validation: its hash, as a fraction of 2^64, is below the ratio. */
+    static boolean isValidation(String conversationId, double ratio) {
+        if (ratio <= 0) return false;
+        MessageDigest d = sha256();
+        d.update(("split\u0000" + conversationId).getBytes(StandardCharsets.UTF_8));
+        long h = ByteBuffer.wrap(d.digest()).getLong() >>> 11; // 53 bits: exact as a double
+        return h / (double) (1L << 53) < ratio;
+    }
+
+    private static String normalise(JsonNode text) {
+        if (text == null || text.isMissingNode() || text.isNull()) return "\u0000null";
+        return text.asText().strip().replaceAll("\\s+", " ");
+    }
+
+    private static void put(MessageDigest d, String s) {
+        d.update(s.getBytes(StandardCharsets.UTF_8));
+        d.update((byte) 0);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

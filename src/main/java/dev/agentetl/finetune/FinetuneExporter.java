@@ -1,0 +1,266 @@
+package dev.agentetl.finetune;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.agentetl.db.Transactions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code finetune}: recorded LLM calls and session conversations to train / validation files in OpenAI's
+ * chat format, under {@code <out>/finetune/<format>/dt=<day>/finetune-<id>/} with a manifest and a dataset
+ * card. Everything is read in one repeatable-read transaction from server-side cursors, so memory stays
+ * bounded and both sources see the same snapshot. The folder is written under a hidden name and renamed
+ * when complete; the database is only read (plus the exports row).
+ */
+public final class FinetuneExporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FinetuneExporter.class);
+    private static final ObjectMapper MANIFEST = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int FETCH = 500;
+
+    private final DataSource dataSource;
+    private final Path defaultOut;
+    private final Settings settings;
+
+    /** Configured defaults: token limit, tokenizer, and the custom redaction rules and profiles. */
+    public record Settings(int maxTokens, String encoding, Map<String, String> rules, Map<String, String> profiles) {
+    }
+
+    public FinetuneExporter(DataSource dataSource, Path defaultOut, Settings settings) {
+        this.dataSource = dataSource;
+        this.defaultOut = defaultOut;
+        this.settings = settings;
+    }
+
+    public FinetuneReport export(FinetuneRequest request) throws Exception {
+        long started = System.nanoTime();
+        OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        Redactor redactor = Redactor.profile(request.redaction(), settings.rules(), settings.profiles());
+        TextProcessor text = new TextProcessor(redactor, settings.encoding());
+        int maxTokens = request.maxTokens() != null ? request.maxTokens() : settings.maxTokens();
+        try (Connection c = dataSource.getConnection()) {
+            SourceQueries queries = SourceQueries.resolve(c, request);
+            Map<String, ArrayNode> registry = registryTools(c);
+            Path parent = (request.outDir() != null ? request.outDir() : defaultOut).resolve("finetune")
+                    .resolve(request.format()).resolve("dt=" + startedAt.toLocalDate());
+            long exportId = startRow(c, request, queries.describe(), parent);
+            String name = String.format("finetune-%06d", exportId);
+            Path temp = parent.resolve("." + name + ".inprogress");
+            Path folder = parent.resolve(name);
+            try {
+                Files.createDirectories(temp);
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                }
+                List<String> ruleNames = redactor.rules().stream().map(Redactor.Rule::name).toList();
+                ExamplePipeline run;
+                List<SplitFiles.FileFacts> facts;
+                try (SplitFiles files = new SplitFiles(temp, request.format().equals("parquet"))) {
+                    run = new ExamplePipeline(new ExamplePreparer(text, ruleNames.size()), new SeenExamples(c), files, maxTokens,
+                            request.validationRatio(), ruleNames);
+                    Progress progress = new Progress();
+                    if (request.telemetry()) streamTelemetry(c, queries.telemetry(c), registry, run, progress);
+                    if (request.sessions()) streamSessions(c, queries.sessions(c), registry, run, progress);
+                    run.flush();
+                    facts = files.finish();
+                }
+                c.commit();
+                c.setAutoCommit(true);
+                Map<String, Object> manifest = manifest(exportId, request, queries.describe(), redactor, text, maxTokens, run,
+                        facts, startedAt);
+                Files.writeString(temp.resolve("README.md"), DatasetCard.render(request.format(), queries.describe(),
+                        request.validationRatio(), redactor.name(), text.encodingName(), maxTokens, run, facts));
+                Files.writeString(temp.resolve("_manifest.json"), MANIFEST.writeValueAsString(manifest));
+                Files.move(temp, folder, StandardCopyOption.ATOMIC_MOVE);
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                finishRow(c, exportId, run.train + run.validation, facts, manifest, folder);
+                return new FinetuneReport(exportId, folder.toString(), request.format(), run.candidates, run.train,
+                        run.validation, run.duplicates, new LinkedHashMap<>(run.rejected), run.replacements(),
+                        run.tokens.describe(), facts, List.copyOf(run.samples), millis, manifest);
+            } catch (Exception e) {
+                if (!c.getAutoCommit()) {
+                    Transactions.rollbackQuietly(c, e);
+                    c.setAutoCommit(true);
+                }
+                deleteQuietly(temp);
+                failRow(c, exportId, e);
+                throw e;
+            }
+        }
+    }
+
+    private static void streamTelemetry(Connection c, SourceQueries.Query q, Map<String, ArrayNode> registry,
+                                        ExamplePipeline run, Progress progress) throws SQLException, IOException {
+        try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ExampleBuilder.TelemetryRow row = new ExampleBuilder.TelemetryRow(rs.getString(1), rs.getString(2),
+                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8));
+                Object candidate;
+                try {
+                    candidate = ExampleBuilder.telemetry(row, registry.get(row.systemPrompt()));
+                } catch (Rejected r) {
+                    candidate = r;
+                }
+                run.offer(candidate, "agent_telemetry " + row.sourceId());
+                progress.tick(run);
+            }
+        }
+    }
+
+    private static void streamSessions(Connection c, SourceQueries.Query q, Map<String, ArrayNode> registry,
+                                       ExamplePipeline run, Progress progress) throws SQLException, IOException {
+        try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
+            List<ExampleBuilder.SessionRow> session = new ArrayList<>();
+            while (rs.next()) {
+                ExampleBuilder.SessionRow row = new ExampleBuilder.SessionRow(rs.getString("session_id"), rs.getString("model"),
+                        rs.getInt("message_index"), rs.getString("role"), rs.getString("content"), rs.getString("reply_to"),
+                        (Long) rs.getObject("call_id"), rs.getString("tool_name"), rs.getString("parameters"),
+                        rs.getString("result_data"), rs.getString("result_error"), rs.getString("raw_calls"));
+                if (!session.isEmpty() && !session.get(0).sessionId().equals(row.sessionId())) {
+                    offerSession(session, registry, run);
+                    progress.tick(run);
+                    session.clear();
+                }
+                session.add(row);
+            }
+            if (!session.isEmpty()) offerSession(session, registry, run);
+        }
+    }
+
+    private static void offerSession(List<ExampleBuilder.SessionRow> session, Map<String, ArrayNode> registry,
+                                     ExamplePipeline run) throws SQLException, IOException {
+        List<Object> candidates = ExampleBuilder.session(session, registry);
+        for (int i = 0; i < candidates.size(); i++) {
+            run.offer(candidates.get(i), "session " + session.get(0).sessionId());
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, SourceQueries.Query q) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(q.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+        ps.setFetchSize(FETCH);
+        for (int i = 0; i < q.parameters().size(); i++) ps.setObject(i + 1, q.parameters().get(i));
+        return ps;
+    }
+
+    /** The newest version's tools of every registered prompt that declares tools, by template text. */
+    private static Map<String, ArrayNode> registryTools(Connection c) throws SQLException {
+        Map<String, ArrayNode> out = new HashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT DISTINCT ON (template) template, tools::text FROM prompts WHERE tools IS NOT NULL ORDER BY template, version DESC")) {
+            while (rs.next()) {
+                ArrayNode tools = OpenAiShapes.registryTools(rs.getString(2));
+                if (tools != null) out.put(rs.getString(1), tools);
+            }
+        }
+        return out;
+    }
+
+    /** Progress on the log every few seconds. */
+    private static final class Progress {
+        private final long t0 = System.nanoTime();
+        private long last = t0;
+
+        void tick(ExamplePipeline run) {
+            long now = System.nanoTime();
+            if (now - last > 3_000_000_000L) {
+                last = now;
+                LOG.info("finetune: {} candidates, {} written ({} candidates/s)", run.candidates, run.train + run.validation,
+                        run.candidates * 1_000_000_000L / (now - t0));
+            }
+        }
+    }
+
+    private Map<String, Object> manifest(long id, FinetuneRequest request, Map<String, Object> filters, Redactor redactor,
+                                         TextProcessor text, int maxTokens, ExamplePipeline run,
+                                         List<SplitFiles.FileFacts> facts, OffsetDateTime startedAt) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("export_id", id);
+        m.put("dataset", "finetune");
+        m.put("format", request.format());
+        m.put("filters", filters);
+        m.put("validation_ratio", request.validationRatio());
+        m.put("split", "sha256 of the conversation id");
+        m.put("files", facts);
+        m.put("candidates", run.candidates);
+        m.put("train", run.train);
+        m.put("validation", run.validation);
+        m.put("duplicates", run.duplicates);
+        m.put("rejected", run.rejected);
+        m.put("redaction", Map.of("profile", redactor.name(), "replacements", run.replacements()));
+        m.put("tokenizer", text.encodingName());
+        m.put("max_tokens", maxTokens);
+        m.put("tokens", run.tokens.describe());
+        m.put("started_at", startedAt.toString());
+        m.put("finished_at", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        return m;
+    }
+
+    private static long startRow(Connection c, FinetuneRequest request, Map<String, Object> filters, Path folder) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO exports (export_type, dataset, filters, file_path, created_by, status, started_at)
+                VALUES ('finetune', 'finetune', ?::jsonb, ?, ?, 'running', now()) RETURNING id""")) {
+            ps.setString(1, MANIFEST.writeValueAsString(filters));
+            ps.setString(2, folder.toString());
+            ps.setString(3, request.actor());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void finishRow(Connection c, long id, long examples, List<SplitFiles.FileFacts> facts,
+                                  Map<String, Object> manifest, Path folder) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE exports SET status = 'succeeded', record_count = ?, bytes = ?, manifest = ?::jsonb, file_path = ?,
+                       finished_at = now() WHERE id = ?""")) {
+            ps.setLong(1, examples);
+            ps.setLong(2, facts.stream().mapToLong(SplitFiles.FileFacts::bytes).sum());
+            ps.setString(3, MANIFEST.writeValueAsString(manifest));
+            ps.setString(4, folder.toString());
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void failRow(Connection c, long id, Exception cause) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE exports SET status = 'failed', finished_at = now() WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a later run cleans hidden .inprogress folders up
+        }
+    }
+}

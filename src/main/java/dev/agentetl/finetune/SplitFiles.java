@@ -1,0 +1,90 @@
+package dev.agentetl.finetune;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentetl.export.Column;
+import dev.agentetl.export.HashingFileStream;
+import dev.agentetl.export.ParquetRowWriter;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The train and validation files of one export, in the folder being written. JSON Lines holds exactly
+ * OpenAI's format ({@code messages}, {@code tools}); Parquet holds the same example as JSON columns next to
+ * its source, conversation and token count, for analysis with Spark, Trino or DuckDB.
+ */
+final class SplitFiles implements AutoCloseable {
+
+    /** One finished file: name, examples, bytes and SHA-256. */
+    record FileFacts(String file, long examples, long bytes, String sha256) {
+    }
+
+    private static final List<Column> PARQUET_COLUMNS = List.of(
+            new Column("messages", "jsonb", null, null), new Column("tools", "jsonb", null, null),
+            new Column("conversation_id", "text", null, null), new Column("source", "text", null, null),
+            new Column("source_id", "text", null, null), new Column("model", "text", null, null),
+            new Column("tokens", "int4", null, null));
+
+    private final Map<String, Target> targets = new LinkedHashMap<>();
+
+    private static final class Target {
+        final String file;
+        final HashingFileStream hashing;
+        final OutputStream out;
+        final ParquetRowWriter parquet;
+        long examples;
+
+        Target(Path folder, String file, boolean parquet) throws IOException {
+            this.file = file;
+            this.hashing = new HashingFileStream(folder.resolve(file));
+            this.out = new BufferedOutputStream(hashing, 1 << 16);
+            this.parquet = parquet ? new ParquetRowWriter(PARQUET_COLUMNS, out, "snappy") : null;
+        }
+    }
+
+    SplitFiles(Path folder, boolean parquet) throws IOException {
+        String ext = parquet ? "parquet" : "jsonl";
+        for (String split : List.of("train", "validation")) targets.put(split, new Target(folder, split + "." + ext, parquet));
+    }
+
+    void write(String split, Example example, int tokens) throws IOException {
+        Target t = targets.get(split);
+        if (t.parquet != null) {
+            t.parquet.write(new Object[]{example.messages().toString(), example.tools() == null ? null : example.tools().toString(),
+                    example.conversationId(), example.source(), example.sourceId(), example.model(), (long) tokens});
+        } else {
+            ObjectNode line = OpenAiShapes.NODES.objectNode();
+            line.set("messages", example.messages());
+            if (example.tools() != null) line.set("tools", example.tools());
+            t.out.write(OpenAiShapes.JSON.writeValueAsBytes(line));
+            t.out.write('\n');
+        }
+        t.examples++;
+    }
+
+    /** Closes both files and returns their facts. */
+    List<FileFacts> finish() throws IOException {
+        for (Target t : targets.values()) {
+            if (t.parquet != null) t.parquet.close();
+            else t.out.close();
+        }
+        return targets.values().stream().map(t -> new FileFacts(t.file, t.examples, t.hashing.count(), t.hashing.sha256())).toList();
+    }
+
+    @Override
+    public void close() {
+        for (Target t : targets.values()) {
+            try {
+                if (t.parquet != null) t.parquet.close();
+                else t.out.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the folder is deleted by the caller
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.agentetl.finetune;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Redacts one text and counts its tokens with the model's BPE tokenizer (jtokkit), remembering the
+ * answers for texts seen recently: recorded calls repeat the same system prompt and history messages
+ * over and over, and tokenizing is the expensive part of an export. The cache holds a bounded number of
+ * entries, so memory stays bounded whatever the data size.
+ */
+final class TextProcessor {
+
+    /** Texts shorter than this are cheap to redo and not worth a cache entry. */
+    private static final int CACHE_MIN_LENGTH = 64;
+    private static final int CACHE_ENTRIES = 4096;
+    /** Texts longer than this are not cached (they are rarely repeated and would crowd the cache). */
+    private static final int CACHE_MAX_LENGTH = 64 * 1024;
+
+    record Processed(String text, int tokens, int[] counts) {
+    }
+
+    private final Redactor redactor;
+    private final Encoding encoding;
+    private final Map<String, Processed> cache = new LinkedHashMap<>(CACHE_ENTRIES * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Processed> eldest) {
+            return size() > CACHE_ENTRIES;
+        }
+    };
+
+    TextProcessor(Redactor redactor, String encodingName) {
+        this.redactor = redactor;
+        this.encoding = encoding(encodingName);
+    }
+
+    static Encoding encoding(String name) {
+        EncodingType type = EncodingType.fromName(name == null || name.isBlank() ? "o200k_base" : name.strip())
+                .orElseThrow(() -> new IllegalArgumentException("unknown tokenizer encoding '" + name + "'; use one of "
+                        + Arrays.stream(EncodingType.values()).map(EncodingType::getName).toList()));
+        return Encodings.newLazyEncodingRegistry().getEncoding(type);
+    }
+
+    String encodingName() {
+        return encoding.getName();
+    }
+
+    /** The redacted text, its token count and the replacements per rule (by position in the profile). */
+    Processed process(String text) {
+        if (text == null) return new Processed(null, 0, Redactor.Result.NONE);
+        boolean cacheable = text.length() >= CACHE_MIN_LENGTH && text.length() <= CACHE_MAX_LENGTH;
+        Processed p = cacheable ? cache.get(text) : null;
+        if (p == null) {
+            Redactor.Result r = redactor.redact(text);
+            p = new Processed(r.text(), encoding.countTokensOrdinary(r.text()), r.counts());
+            if (cacheable) cache.put(text, p);
+        }
+        return p;
+    }
+
+    /** Tokens of a text that is not redacted (tool definitions). */
+    int tokens(String text) {
+        if (text == null) return 0;
+        if (text.length() >= CACHE_MIN_LENGTH && text.length() <= CACHE_MAX_LENGTH) {
+            Processed p = cache.get("\u0000tools\u0000" + text);
+            if (p == null) {
+                p = new Processed(null, encoding.countTokensOrdinary(text), Redactor.Result.NONE);
+                cache.put("\u0000tools\u0000" + text, p);
+            }
+            return p.tokens();
+        }
+        return encoding.countTokensOrdinary(text);
+    }
+}
