@@ -55,6 +55,11 @@ public final class DemoSteps {
         return new dev.agentetl.consolidate.ConsolidateRequest("sqlite:" + legacyDir, "UTC", false, false, false, null);
     }
 
+    /** A fine-tuning dataset of everything recorded, in the default exports folder. */
+    public dev.agentetl.finetune.FinetuneRequest finetuneDataset() {
+        return dev.agentetl.finetune.FinetuneRequest.everything(null, "demo");
+    }
+
     public DemoReport finish(@ExchangeProperty(PROPERTY) DemoReport report) {
         return report;
     }

@@ -50,7 +50,20 @@ final class ExampleHash {
 
     private static String normalise(JsonNode text) {
         if (text == null || text.isMissingNode() || text.isNull()) return "\u0000null";
-        return text.asText().strip().replaceAll("\\s+", " ");
+        String t = text.asText();
+        StringBuilder sb = new StringBuilder(t.length());
+        boolean space = false;
+        for (int i = 0; i < t.length(); i++) {
+            char ch = t.charAt(i);
+            if (Character.isWhitespace(ch)) {
+                space = sb.length() > 0;
+            } else {
+                if (space) sb.append(' ');
+                space = false;
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
     }
 
     private static void put(MessageDigest d, String s) {

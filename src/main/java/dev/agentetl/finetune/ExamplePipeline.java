@@ -10,28 +10,32 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * What happens to each candidate example, in order: redact and count tokens, validate, drop what is over
  * the token limit, drop duplicates (checked a batch at a time against the examples already written), and
- * write the rest to train or validation by a hash of its conversation. Order in, order out: the same
- * data gives the same files.
+ * write the rest to train or validation by a hash of its conversation. The first half ({@link #prepare})
+ * touches only the example and runs on worker threads; the second half ({@link #accept}) runs on the
+ * thread that owns the connection and the files, batch by batch in source order, so the same data gives
+ * the same files.
  */
 final class ExamplePipeline {
 
-    private static final int BATCH = 500;
     private static final int SAMPLES_PER_REASON = 3;
 
-    private record Pending(Example example, int tokens, long[] replaced, UUID hash) {
+    /** A candidate after the worker's half: a rejection, or an example ready to write. */
+    record Prepared(String where, Rejected rejection, Example example, UUID hash, int tokens, long[] replaced,
+                    boolean validation, byte[] jsonLine) {
     }
 
-    private final ExamplePreparer preparer;
+    private final ThreadLocal<ExamplePreparer> preparers;
     private final SeenExamples seen;
     private final SplitFiles files;
     private final int maxTokens;
     private final double validationRatio;
     private final List<String> ruleNames;
-    private final List<Pending> pending = new ArrayList<>(BATCH);
+    private final boolean parquet;
 
     long candidates;
     long train;
@@ -42,67 +46,65 @@ final class ExamplePipeline {
     final long[] replaced;
     final TokenStats tokens;
 
-    ExamplePipeline(ExamplePreparer preparer, SeenExamples seen, SplitFiles files, int maxTokens, double validationRatio,
-                    List<String> ruleNames) {
-        this.preparer = preparer;
+    ExamplePipeline(Supplier<ExamplePreparer> preparer, SeenExamples seen, SplitFiles files, int maxTokens,
+                    double validationRatio, List<String> ruleNames, boolean parquet) {
+        this.preparers = ThreadLocal.withInitial(preparer); // the text cache is per thread: no locking
         this.seen = seen;
         this.files = files;
         this.maxTokens = maxTokens;
         this.validationRatio = validationRatio;
         this.ruleNames = ruleNames;
+        this.parquet = parquet;
         this.replaced = new long[ruleNames.size()];
         this.tokens = new TokenStats(maxTokens);
     }
 
-    /** A candidate: an example, or the reason its source could not become one. */
-    void offer(Object candidate, String where) throws SQLException, IOException {
-        candidates++;
-        if (candidate instanceof Rejected r) {
-            reject(r, where);
-            return;
-        }
+    /** The worker's half for one candidate (an example, or the reason its source could not become one). */
+    Prepared prepare(Object candidate, String where) {
+        if (candidate instanceof Rejected r) return new Prepared(where, r, null, null, 0, null, false, null);
         Example example = (Example) candidate;
+        where = example.source() + " " + example.sourceId();
         long[] mine = new long[replaced.length];
-        int count = preparer.prepare(example, mine);
+        int count = preparers.get().prepare(example, mine);
         try {
             ExampleValidator.validate(example);
-            if (count > maxTokens) {
-                throw new Rejected("too_many_tokens", count + " tokens, over the limit of " + maxTokens);
-            }
+            if (count > maxTokens) throw new Rejected("too_many_tokens", count + " tokens, over the limit of " + maxTokens);
         } catch (Rejected r) {
-            reject(r, example.source() + " " + example.sourceId());
-            return;
+            return new Prepared(where, r, null, null, 0, null, false, null);
         }
-        pending.add(new Pending(example, count, mine, ExampleHash.of(example)));
-        if (pending.size() >= BATCH) flush();
+        boolean toValidation = ExampleHash.isValidation(example.conversationId(), validationRatio);
+        return new Prepared(where, null, parquet ? example : null, ExampleHash.of(example), count, mine, toValidation,
+                parquet ? null : SplitFiles.jsonLine(example));
     }
 
-    void flush() throws SQLException, IOException {
-        if (pending.isEmpty()) return;
-        Set<UUID> batch = new HashSet<>();
+    /** The owner's half for one batch, in source order: count, drop duplicates, write. */
+    void accept(List<Prepared> batch) throws SQLException, IOException {
+        Set<UUID> inBatch = new HashSet<>();
         List<UUID> hashes = new ArrayList<>();
-        for (Pending p : pending) {
-            if (batch.add(p.hash())) hashes.add(p.hash());
+        for (Prepared p : batch) {
+            candidates++;
+            if (p.rejection() != null) {
+                long n = rejected.merge(p.rejection().reason(), 1L, Long::sum);
+                if (n <= SAMPLES_PER_REASON) samples.add(p.where() + ": " + p.rejection().getMessage());
+            } else if (inBatch.add(p.hash())) {
+                hashes.add(p.hash());
+            }
         }
         Set<UUID> fresh = seen.addNew(hashes);
-        for (Pending p : pending) {
-            if (!fresh.remove(p.hash())) { // the first of equal examples in a batch takes the hash
+        for (Prepared p : batch) {
+            if (p.rejection() != null) continue;
+            if (!fresh.remove(p.hash())) { // the first of equal examples takes the hash
                 duplicates++;
                 continue;
             }
-            boolean toValidation = ExampleHash.isValidation(p.example().conversationId(), validationRatio);
-            files.write(toValidation ? "validation" : "train", p.example(), p.tokens());
-            if (toValidation) validation++;
+            String split = p.validation() ? "validation" : "train";
+            if (p.jsonLine() != null) files.writeLine(split, p.jsonLine());
+            else files.write(split, p.example(), p.tokens());
+            if (p.validation()) validation++;
             else train++;
             tokens.add(p.tokens());
             for (int i = 0; i < replaced.length; i++) replaced[i] += p.replaced()[i];
         }
-        pending.clear();
-    }
-
-    private void reject(Rejected r, String where) {
-        long n = rejected.merge(r.reason(), 1L, Long::sum);
-        if (n <= SAMPLES_PER_REASON) samples.add(where + ": " + r.getMessage());
     }
 
     Map<String, Long> replacements() {

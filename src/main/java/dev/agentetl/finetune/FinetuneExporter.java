@@ -39,6 +39,10 @@ public final class FinetuneExporter {
     private static final Logger LOG = LoggerFactory.getLogger(FinetuneExporter.class);
     private static final ObjectMapper MANIFEST = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int FETCH = 500;
+    /** Candidates per batch handed to a worker. */
+    private static final int BATCH = 256;
+    /** Worker threads preparing examples (redaction, tokens, validation, hashing, JSON) while one thread reads. */
+    private static final int WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final DataSource dataSource;
     private final Path defaultOut;
@@ -58,7 +62,7 @@ public final class FinetuneExporter {
         long started = System.nanoTime();
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
         Redactor redactor = Redactor.profile(request.redaction(), settings.rules(), settings.profiles());
-        TextProcessor text = new TextProcessor(redactor, settings.encoding());
+        String encoding = TextProcessor.encoding(settings.encoding()).getName();
         int maxTokens = request.maxTokens() != null ? request.maxTokens() : settings.maxTokens();
         try (Connection c = dataSource.getConnection()) {
             SourceQueries queries = SourceQueries.resolve(c, request);
@@ -76,23 +80,32 @@ public final class FinetuneExporter {
                     st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
                 }
                 List<String> ruleNames = redactor.rules().stream().map(Redactor.Rule::name).toList();
+                try (Statement st = c.createStatement()) {
+                    // examples come in the tables' physical order (a plain sequential scan; no parallel or synchronized
+                    // scan, no index order): deterministic for the same data without sorting the wide rows
+                    st.execute("SET LOCAL synchronize_seqscans = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+                            + "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off");
+                }
                 ExamplePipeline run;
                 List<SplitFiles.FileFacts> facts;
-                try (SplitFiles files = new SplitFiles(temp, request.format().equals("parquet"))) {
-                    run = new ExamplePipeline(new ExamplePreparer(text, ruleNames.size()), new SeenExamples(c), files, maxTokens,
-                            request.validationRatio(), ruleNames);
+                boolean parquet = request.format().equals("parquet");
+                try (SplitFiles files = new SplitFiles(temp, parquet)) {
+                    run = new ExamplePipeline(() -> new ExamplePreparer(new TextProcessor(redactor, settings.encoding()),
+                            ruleNames.size()), new SeenExamples(c), files, maxTokens, request.validationRatio(), ruleNames, parquet);
                     Progress progress = new Progress();
-                    if (request.telemetry()) streamTelemetry(c, queries.telemetry(c), registry, run, progress);
-                    if (request.sessions()) streamSessions(c, queries.sessions(c), registry, run, progress);
-                    run.flush();
+                    try (OrderedWorkers workers = new OrderedWorkers(WORKERS, run::accept)) {
+                        if (request.telemetry()) streamTelemetry(c, queries.telemetry(c), registry, run, workers, progress);
+                        if (request.sessions()) streamSessions(c, queries.sessions(c), registry, run, workers, progress);
+                        workers.finish();
+                    }
                     facts = files.finish();
                 }
                 c.commit();
                 c.setAutoCommit(true);
-                Map<String, Object> manifest = manifest(exportId, request, queries.describe(), redactor, text, maxTokens, run,
+                Map<String, Object> manifest = manifest(exportId, request, queries.describe(), redactor, encoding, maxTokens, run,
                         facts, startedAt);
                 Files.writeString(temp.resolve("README.md"), DatasetCard.render(request.format(), queries.describe(),
-                        request.validationRatio(), redactor.name(), text.encodingName(), maxTokens, run, facts));
+                        request.validationRatio(), redactor.name(), encoding, maxTokens, run, facts));
                 Files.writeString(temp.resolve("_manifest.json"), MANIFEST.writeValueAsString(manifest));
                 Files.move(temp, folder, StandardCopyOption.ATOMIC_MOVE);
                 long millis = (System.nanoTime() - started) / 1_000_000;
@@ -113,49 +126,79 @@ public final class FinetuneExporter {
     }
 
     private static void streamTelemetry(Connection c, SourceQueries.Query q, Map<String, ArrayNode> registry,
-                                        ExamplePipeline run, Progress progress) throws SQLException, IOException {
+                                        ExamplePipeline run, OrderedWorkers workers, Progress progress) throws SQLException, IOException {
         try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
+            List<ExampleBuilder.TelemetryRow> batch = new ArrayList<>(BATCH);
             while (rs.next()) {
-                ExampleBuilder.TelemetryRow row = new ExampleBuilder.TelemetryRow(rs.getString(1), rs.getString(2),
-                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8));
+                batch.add(new ExampleBuilder.TelemetryRow(rs.getString(1), rs.getString(2),
+                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+                if (batch.size() == BATCH) {
+                    submitTelemetry(batch, registry, run, workers);
+                    batch = new ArrayList<>(BATCH);
+                    progress.tick(run);
+                }
+            }
+            if (!batch.isEmpty()) submitTelemetry(batch, registry, run, workers);
+        }
+    }
+
+    private static void submitTelemetry(List<ExampleBuilder.TelemetryRow> rows, Map<String, ArrayNode> registry,
+                                        ExamplePipeline run, OrderedWorkers workers) throws SQLException, IOException {
+        workers.submit(() -> {
+            List<ExamplePipeline.Prepared> out = new ArrayList<>(rows.size());
+            for (ExampleBuilder.TelemetryRow row : rows) {
                 Object candidate;
                 try {
                     candidate = ExampleBuilder.telemetry(row, registry.get(row.systemPrompt()));
                 } catch (Rejected r) {
                     candidate = r;
                 }
-                run.offer(candidate, "agent_telemetry " + row.sourceId());
-                progress.tick(run);
+                out.add(run.prepare(candidate, "agent_telemetry " + row.sourceId()));
             }
-        }
+            return out;
+        });
     }
 
     private static void streamSessions(Connection c, SourceQueries.Query q, Map<String, ArrayNode> registry,
-                                       ExamplePipeline run, Progress progress) throws SQLException, IOException {
+                                       ExamplePipeline run, OrderedWorkers workers, Progress progress) throws SQLException, IOException {
         try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
+            List<List<ExampleBuilder.SessionRow>> batch = new ArrayList<>();
             List<ExampleBuilder.SessionRow> session = new ArrayList<>();
+            int rows = 0;
             while (rs.next()) {
                 ExampleBuilder.SessionRow row = new ExampleBuilder.SessionRow(rs.getString("session_id"), rs.getString("model"),
                         rs.getInt("message_index"), rs.getString("role"), rs.getString("content"), rs.getString("reply_to"),
                         (Long) rs.getObject("call_id"), rs.getString("tool_name"), rs.getString("parameters"),
                         rs.getString("result_data"), rs.getString("result_error"), rs.getString("raw_calls"));
                 if (!session.isEmpty() && !session.get(0).sessionId().equals(row.sessionId())) {
-                    offerSession(session, registry, run);
-                    progress.tick(run);
-                    session.clear();
+                    batch.add(session);
+                    session = new ArrayList<>();
+                    if (rows >= BATCH) {
+                        submitSessions(batch, registry, run, workers);
+                        batch = new ArrayList<>();
+                        rows = 0;
+                        progress.tick(run);
+                    }
                 }
                 session.add(row);
+                rows++;
             }
-            if (!session.isEmpty()) offerSession(session, registry, run);
+            if (!session.isEmpty()) batch.add(session);
+            if (!batch.isEmpty()) submitSessions(batch, registry, run, workers);
         }
     }
 
-    private static void offerSession(List<ExampleBuilder.SessionRow> session, Map<String, ArrayNode> registry,
-                                     ExamplePipeline run) throws SQLException, IOException {
-        List<Object> candidates = ExampleBuilder.session(session, registry);
-        for (int i = 0; i < candidates.size(); i++) {
-            run.offer(candidates.get(i), "session " + session.get(0).sessionId());
-        }
+    private static void submitSessions(List<List<ExampleBuilder.SessionRow>> sessions, Map<String, ArrayNode> registry,
+                                       ExamplePipeline run, OrderedWorkers workers) throws SQLException, IOException {
+        workers.submit(() -> {
+            List<ExamplePipeline.Prepared> out = new ArrayList<>();
+            for (List<ExampleBuilder.SessionRow> session : sessions) {
+                for (Object candidate : ExampleBuilder.session(session, registry)) {
+                    out.add(run.prepare(candidate, "session " + session.get(0).sessionId()));
+                }
+            }
+            return out;
+        });
     }
 
     private static PreparedStatement prepare(Connection c, SourceQueries.Query q) throws SQLException {
@@ -194,7 +237,7 @@ public final class FinetuneExporter {
     }
 
     private Map<String, Object> manifest(long id, FinetuneRequest request, Map<String, Object> filters, Redactor redactor,
-                                         TextProcessor text, int maxTokens, ExamplePipeline run,
+                                         String encoding, int maxTokens, ExamplePipeline run,
                                          List<SplitFiles.FileFacts> facts, OffsetDateTime startedAt) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("export_id", id);
@@ -210,7 +253,7 @@ public final class FinetuneExporter {
         m.put("duplicates", run.duplicates);
         m.put("rejected", run.rejected);
         m.put("redaction", Map.of("profile", redactor.name(), "replacements", run.replacements()));
-        m.put("tokenizer", text.encodingName());
+        m.put("tokenizer", encoding);
         m.put("max_tokens", maxTokens);
         m.put("tokens", run.tokens.describe());
         m.put("started_at", startedAt.toString());

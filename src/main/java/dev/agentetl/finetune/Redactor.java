@@ -27,9 +27,11 @@ public final class Redactor {
             new Rule("api_key", "\\b(?:sk-(?:proj-|ant-|live_|test_)?[A-Za-z0-9_\\-]{16,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_\\-]{35}"
                     + "|gh[pousr]_[A-Za-z0-9]{36,}|xox[abprs]-[A-Za-z0-9\\-]{10,}|glpat-[A-Za-z0-9_\\-]{20})", "[API_KEY]"),
             new Rule("email", "\\b[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.[A-Za-z]{2,}\\b", "[EMAIL]"),
-            new Rule("ip_address", "(?<![\\w.:])(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?![\\w.]|:\\d)"
-                    + "|(?i)(?<![\\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?"
-                    + "|::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6}))(?![\\w:])", "[IP_ADDRESS]"),
+            new Rule("ip_address", "(?<![\\w.:])(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?![\\w.])"
+                    + "|(?i)(?<![\\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
+                    // a compressed address needs a group of 3+ digits, so scope operators (a::b) are left alone
+                    + "|(?=[0-9a-f:]*[0-9a-f]{3})(?:(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?"
+                    + "|::[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){1,6}))(?![\\w:])", "[IP_ADDRESS]"),
             // a phone number needs separators or a leading +: plain digit runs (ids, amounts) are left alone
             new Rule("phone", "(?<![\\w+\\-./])(?:\\+\\d{1,3}[\\s.\\-]?)?(?:\\(\\d{2,4}\\)|\\d{2,4})[\\s.\\-]\\d{3,4}[\\s.\\-]\\d{3,5}(?![\\w\\-./])"
                     + "|(?<![\\w+])\\+\\d{10,14}(?!\\w)", "[PHONE]"));
@@ -38,18 +40,72 @@ public final class Redactor {
 
     private final String profile;
     private final List<Rule> rules;
-    private final Pattern combined;
+    /** The alternation of the rules that can match a text, by bit set of those rules (compiled when first needed). */
+    private final Pattern[] bySubset;
 
     private Redactor(String profile, List<Rule> rules) {
+        if (rules.size() > 16) throw new IllegalArgumentException("a redaction profile holds at most 16 rules");
         this.profile = profile;
         this.rules = List.copyOf(rules);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < rules.size(); i++) {
-            if (i > 0) sb.append('|');
-            // each rule is its own named group; flags inside a rule stay inside its group
-            sb.append("(?<r").append(i).append(">(?:").append(rules.get(i).regex()).append("))");
+        this.bySubset = new Pattern[1 << rules.size()];
+    }
+
+    private Pattern pattern(int subset) {
+        Pattern p = bySubset[subset];
+        if (p == null) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < rules.size(); i++) {
+                if ((subset & (1 << i)) == 0) continue;
+                if (sb.length() > 0) sb.append('|');
+                // each rule is its own named group; flags inside a rule stay inside its group
+                sb.append("(?<r").append(i).append(">(?:").append(rules.get(i).regex()).append("))");
+            }
+            p = bySubset[subset] = Pattern.compile(sb.toString());
         }
-        this.combined = rules.isEmpty() ? null : Pattern.compile(sb.toString());
+        return p;
+    }
+
+    /**
+     * The rules that can match this text at all, by a cheap scan for what each built-in rule cannot do
+     * without (an @ for an e-mail, eight digits for a phone number, ...). Leaving out a rule that cannot
+     * match changes nothing but the time: most texts need no regular expression at all.
+     */
+    private int candidates(String text) {
+        int digits = 0, colons = 0;
+        boolean at = false, dottedDigits = false, doubleColon = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') digits++;
+            else if (c == '@') at = true;
+            else if (c == ':') {
+                colons++;
+                if (i > 0 && text.charAt(i - 1) == ':') doubleColon = true;
+            } else if (c == '.' && i > 0 && i + 1 < text.length() && Character.isDigit(text.charAt(i - 1))
+                    && Character.isDigit(text.charAt(i + 1))) dottedDigits = true;
+        }
+        int subset = 0;
+        for (int i = 0; i < rules.size(); i++) {
+            Rule r = rules.get(i);
+            // a configured rule (even one reusing a built-in name) is always tried
+            boolean possible = !BUILT_IN.contains(r) || switch (r.name()) {
+                case "bearer_token" -> containsIgnoreCase(text, "bearer");
+                case "api_key" -> text.contains("sk-") || text.contains("AKIA") || text.contains("AIza") || text.contains("xox")
+                        || text.contains("glpat-") || (text.contains("gh") && text.indexOf('_') >= 0);
+                case "email" -> at;
+                case "ip_address" -> dottedDigits || doubleColon || colons >= 7;
+                case "phone" -> digits >= 8;
+                default -> true;
+            };
+            if (possible) subset |= 1 << i;
+        }
+        return subset;
+    }
+
+    private static boolean containsIgnoreCase(String text, String word) {
+        for (int i = 0; i + word.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) return true;
+        }
+        return false;
     }
 
     /**
@@ -117,15 +173,17 @@ public final class Redactor {
     }
 
     public Result redact(String text) {
-        if (combined == null || text == null || text.isEmpty()) return new Result(text, Result.NONE);
-        Matcher m = combined.matcher(text);
+        if (rules.isEmpty() || text == null || text.isEmpty()) return new Result(text, Result.NONE);
+        int subset = candidates(text);
+        if (subset == 0) return new Result(text, Result.NONE);
+        Matcher m = pattern(subset).matcher(text);
         if (!m.find()) return new Result(text, Result.NONE);
         int[] counts = new int[rules.size()];
         StringBuilder sb = new StringBuilder(text.length());
         int last = 0;
         do {
             int rule = 0;
-            while (m.start("r" + rule) < 0) rule++;
+            while ((subset & (1 << rule)) == 0 || m.start("r" + rule) < 0) rule++;
             counts[rule]++;
             sb.append(text, last, m.start()).append(rules.get(rule).placeholder());
             last = m.end();

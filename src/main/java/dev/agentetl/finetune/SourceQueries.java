@@ -30,7 +30,7 @@ final class SourceQueries {
               SELECT conversation_id, avg(score) AS rating FROM (
                 SELECT e.metadata->>'session_id' AS conversation_id, f.rating::float8 AS score
                 FROM execution_feedback f JOIN executions e ON e.execution_id = f.execution_id
-                WHERE f.rating IS NOT NULL AND e.metadata ? 'session_id'
+                WHERE f.rating IS NOT NULL AND e.metadata->>'session_id' IS NOT NULL
                 UNION ALL
                 SELECT s.session_id, CASE WHEN j.passed THEN 5.0 ELSE 1.0 END
                 FROM judge_evaluations j JOIN test_runs r ON r.id = j.test_run_id JOIN sessions s ON s.id = r.session_id

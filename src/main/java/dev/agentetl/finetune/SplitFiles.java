@@ -52,18 +52,33 @@ final class SplitFiles implements AutoCloseable {
         for (String split : List.of("train", "validation")) targets.put(split, new Target(folder, split + "." + ext, parquet));
     }
 
+    /** One example as a line of OpenAI's format (exactly messages and tools), ending with a newline. */
+    static byte[] jsonLine(Example example) {
+        ObjectNode line = OpenAiShapes.NODES.objectNode();
+        line.set("messages", example.messages());
+        if (example.tools() != null) line.set("tools", example.tools());
+        try {
+            byte[] json = OpenAiShapes.JSON.writeValueAsBytes(line);
+            byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
+            out[json.length] = '\n';
+            return out;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("an example that cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A line made by {@link #jsonLine} (JSON Lines files). */
+    void writeLine(String split, byte[] line) throws IOException {
+        Target t = targets.get(split);
+        t.out.write(line);
+        t.examples++;
+    }
+
+    /** An example as a Parquet row. */
     void write(String split, Example example, int tokens) throws IOException {
         Target t = targets.get(split);
-        if (t.parquet != null) {
-            t.parquet.write(new Object[]{example.messages().toString(), example.tools() == null ? null : example.tools().toString(),
-                    example.conversationId(), example.source(), example.sourceId(), example.model(), (long) tokens});
-        } else {
-            ObjectNode line = OpenAiShapes.NODES.objectNode();
-            line.set("messages", example.messages());
-            if (example.tools() != null) line.set("tools", example.tools());
-            t.out.write(OpenAiShapes.JSON.writeValueAsBytes(line));
-            t.out.write('\n');
-        }
+        t.parquet.write(new Object[]{example.messages().toString(), example.tools() == null ? null : example.tools().toString(),
+                example.conversationId(), example.source(), example.sourceId(), example.model(), (long) tokens});
         t.examples++;
     }
 

@@ -39,11 +39,14 @@ final class TextProcessor {
         this.encoding = encoding(encodingName);
     }
 
+    /** Encodings are immutable and shared by all threads; loading one reads its whole vocabulary. */
+    private static final java.util.concurrent.ConcurrentMap<EncodingType, Encoding> ENCODINGS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static Encoding encoding(String name) {
         EncodingType type = EncodingType.fromName(name == null || name.isBlank() ? "o200k_base" : name.strip())
                 .orElseThrow(() -> new IllegalArgumentException("unknown tokenizer encoding '" + name + "'; use one of "
                         + Arrays.stream(EncodingType.values()).map(EncodingType::getName).toList()));
-        return Encodings.newLazyEncodingRegistry().getEncoding(type);
+        return ENCODINGS.computeIfAbsent(type, t -> Encodings.newLazyEncodingRegistry().getEncoding(t));
     }
 
     String encodingName() {

@@ -22,7 +22,8 @@ final class ExecutionWriter {
         creations = ctx.table("tool_creation_events", "tool_name, goal_text, generated_code, validation_passed, validation_errors, created_at");
     }
 
-    void write(long number, OffsetDateTime at, String model, String task) {
+    /** One execution; {@code conversation} is the session it served (its feedback rates that conversation). */
+    void write(long number, OffsetDateTime at, String model, String task, String conversation) {
         UUID id = new UUID(ctx.random.nextLong(), ctx.random.nextLong());
         int tools = 1 + ctx.random.nextInt(3);
         boolean allOk = true;
@@ -41,7 +42,8 @@ final class ExecutionWriter {
         }
         String intent = Vocabulary.pick(ctx.random, Vocabulary.INTENTS);
         executions.row(id, "goal_" + number, task, intent, allOk, allOk ? null : "a tool failed", total + 50, at,
-                GenContext.json(Map.of("model", model, "depth", ctx.random.nextInt(3), "tokens", 100 + ctx.random.nextInt(900))));
+                GenContext.json(Map.of("model", model, "depth", ctx.random.nextInt(3), "tokens", 100 + ctx.random.nextInt(900),
+                        "session_id", conversation)));
         if (ctx.chance(0.3)) {
             int rating = allOk ? 3 + ctx.random.nextInt(3) : 1 + ctx.random.nextInt(3);
             feedback.row(id, rating, rating >= 4 ? "Helpful and correct." : "The answer missed part of the question.", t);

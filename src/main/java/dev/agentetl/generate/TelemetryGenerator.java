@@ -88,7 +88,7 @@ public final class TelemetryGenerator {
             int variant = ctx.random.nextInt(4);
             String thread = interactions.write(sessions, at, model, task, variant);
             if (ctx.chance(0.7)) {
-                executions.write(sessions, at, model, task);
+                executions.write(sessions, at, model, task, thread);
             }
             OffsetDateTime t = at;
             int userTurns = 1 + (ctx.chance(0.4) ? 1 : 0);

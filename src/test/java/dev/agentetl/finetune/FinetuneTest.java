@@ -1,0 +1,447 @@
+package dev.agentetl.finetune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentetl.support.CliRun;
+import dev.agentetl.support.Sql;
+import dev.agentetl.support.TestRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fine-tuning exports on hand-made recordings of both schemas: the OpenAI format with tools and parallel
+ * calls, each rejection reason, redaction, duplicates, a leak-free split, determinism and the filters.
+ */
+class FinetuneTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HELPFUL = "You are helpful.";
+    private static final String VERY_HELPFUL = "You are very helpful.";
+
+    @TempDir
+    Path out;
+    TestRuntime rt;
+    Connection db;
+
+    @BeforeEach
+    void start() throws Exception {
+        rt = TestRuntime.start(Map.of("agent-etl.finetune.redaction.rule.ticket", "TICKET-\\d+",
+                "agent-etl.finetune.redaction.profile.mail-only", "email"));
+        db = rt.db;
+        Sql.exec(db, """
+                INSERT INTO prompts (name, version, type, template, tools) VALUES
+                 ('helper', 1, 'system', 'You are helpful.', '[{"name": "list_files", "description": "List a folder",
+                   "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}}]'),
+                 ('helper', 2, 'system', 'You are very helpful.', NULL);
+                INSERT INTO prompt_labels (name, label, prompt_id) SELECT 'helper', 'production', id FROM prompts WHERE version = 2;
+                """);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        rt.close();
+    }
+
+    /** One llm_call row; chat history and tool calls as JSON text (null for none). */
+    private void call(String id, String session, String model, String created, String system, String history,
+                      String response, String toolCalls) throws Exception {
+        try (var ps = db.prepareStatement("""
+                INSERT INTO agent_telemetry (id, created_at, record_type, project_id, session_id, model_used, system_prompt,
+                    chat_history, response_text, tool_calls, duration_ms)
+                VALUES (?::uuid, ?::timestamptz, 'llm_call', 'p1', ?, ?, ?, ?::jsonb, ?, ?::jsonb, 100)""")) {
+            ps.setString(1, id);
+            ps.setString(2, created);
+            ps.setString(3, session);
+            ps.setString(4, model);
+            ps.setString(5, system);
+            ps.setString(6, history);
+            ps.setString(7, response);
+            ps.setString(8, toolCalls);
+            ps.executeUpdate();
+        }
+    }
+
+    private static String uuid(int n) {
+        return String.format("00000000-0000-0000-0000-%012d", n);
+    }
+
+    private void goodTelemetry() throws Exception {
+        call(uuid(1), "conv-a", "gpt-4o", "2026-03-01T10:00:00Z", HELPFUL,
+                "[{\"role\": \"user\", \"content\": \"What is 2+2?\"}]", "4", null);
+        call(uuid(2), "conv-a", "gpt-4o", "2026-03-01T10:01:00Z", HELPFUL, """
+                [{"role": "user", "content": "And 3+3, with the calculator?"},
+                 {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "name": "calc", "arguments": {"expr": "3+3"}}]},
+                 {"role": "tool", "tool_call_id": "c1", "content": "6"}]""", "It is 6.", null);
+        call(uuid(3), "conv-b", "claude-x", "2026-04-01T10:00:00Z", VERY_HELPFUL,
+                "[{\"role\": \"user\", \"content\": \"Weather in Paris and Rome?\"}]", null, """
+                [{"id": "p1", "name": "weather", "arguments": {"city": "Paris"}},
+                 {"id": "p2", "type": "function", "function": {"name": "weather", "arguments": "{\\"city\\": \\"Rome\\"}"}}]""");
+        // the same exchange as row 1, recorded again in another conversation with other whitespace
+        call(uuid(4), "conv-c", "gpt-4o", "2026-03-02T10:00:00Z", HELPFUL,
+                "[{\"role\": \"user\", \"content\": \"What is  2+2? \"}]", "4", null);
+        call(uuid(5), "conv-d", "gpt-4o", "2026-03-03T10:00:00Z", HELPFUL,
+                "[{\"role\": \"user\", \"content\": \"Mail jane.doe@example.com or call +1 415-555-0134; key sk-proj-Abc123def456ghi789jkl "
+                        + "on 10.1.2.3 with Authorization: Bearer abcdefgh12345678 about TICKET-42\"}]", "Done.", null);
+    }
+
+    private void badTelemetry() throws Exception {
+        call(uuid(101), "bad-1", "gpt-4o", "2026-03-05T10:00:00Z", HELPFUL, "\"just a string\"", "x", null);
+        call(uuid(102), "bad-2", "gpt-4o", "2026-03-05T10:00:00Z", HELPFUL,
+                "[{\"role\": \"narrator\", \"content\": \"Once upon a time\"}]", "x", null);
+        call(uuid(103), "bad-3", "gpt-4o", "2026-03-05T10:00:00Z", HELPFUL, "[{\"role\": \"user\", \"content\": \"hi\"}]", null, null);
+        call(uuid(104), "bad-4", "gpt-4o", "2026-03-05T10:00:00Z", HELPFUL, "[{\"role\": \"user\", \"content\": \"hi\"}]", null,
+                "[{\"id\": \"x\", \"arguments\": {}}]");
+        call(uuid(105), "bad-5", "gpt-4o", "2026-03-05T10:00:00Z", HELPFUL, "[{\"role\": \"user\", \"content\": \"hi\"}]", null,
+                "[{\"id\": \"y\", \"name\": \"calc\", \"arguments\": \"{not json\"}]");
+        call(uuid(106), "bad-6", "gpt-4o", "2026-03-05T10:00:00Z", HELPFUL,
+                "[{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"tool\", \"tool_call_id\": \"zzz\", \"content\": \"r\"}]", "ok", null);
+        call(uuid(107), "bad-7", "gpt-4o", "2026-03-05T10:00:00Z", HELPFUL, """
+                [{"role": "user", "content": "hi"},
+                 {"role": "assistant", "tool_calls": [{"id": "a1", "name": "calc", "arguments": {}}]},
+                 {"role": "user", "content": "again?"}]""", "ok", null);
+        call(uuid(108), "bad-8", "gpt-4o", "2026-03-05T10:00:00Z", HELPFUL,
+                "[{\"role\": \"user\", \"content\": \"" + "lorem ipsum ".repeat(40_000) + "\"}]", "ok", null);
+    }
+
+    /** Session s-1: tool call linked through tool_calls; s-2: parallel calls recorded in llm_responses.raw_response. */
+    private void sessions() throws Exception {
+        Sql.exec(db, """
+                INSERT INTO sessions (id, session_id, created_at, session_type, model, final_status, metadata) VALUES
+                 (1, 's-1', '2026-03-10T09:00:00Z', 'production', 'gpt-4o', 'success', '{"project": "p1"}'),
+                 (2, 's-2', '2026-05-01T09:00:00Z', 'production', 'gpt-4o-mini', 'error', NULL);
+                INSERT INTO tool_calls (id, session_id, call_index, tool_name, parameters, success) VALUES
+                 (71, 1, 0, 'list_files', '{"path": "/srv"}', true);
+                INSERT INTO tool_results (tool_call_id, success, data) VALUES (71, true, '{"files": ["a.txt"]}');
+                INSERT INTO messages (id, session_id, message_index, role, content, metadata) VALUES
+                 (10, 1, 0, 'system', 'You are helpful.', NULL),
+                 (11, 1, 1, 'user', 'List /srv', NULL),
+                 (12, 1, 2, 'assistant', NULL, NULL),
+                 (13, 1, 3, 'tool', NULL, '{"tool_call_id": 71}'),
+                 (14, 1, 4, 'assistant', 'There is a.txt.', NULL),
+                 (20, 2, 0, 'user', 'Compare A and B', NULL),
+                 (21, 2, 1, 'assistant', NULL, NULL),
+                 (22, 2, 2, 'tool', 'content of A', '{"tool_call_id": "call_X"}'),
+                 (23, 2, 3, 'tool', 'content of B', '{"tool_call_id": "call_Y"}'),
+                 (24, 2, 4, 'assistant', 'A is longer.', NULL);
+                INSERT INTO llm_responses (session_id, message_id, model, raw_response) VALUES
+                 (2, 21, 'gpt-4o-mini', '{"choices": [{"message": {"tool_calls": [
+                    {"id": "call_X", "type": "function", "function": {"name": "fetch", "arguments": "{\\"doc\\": \\"A\\"}"}},
+                    {"id": "call_Y", "type": "function", "function": {"name": "fetch", "arguments": "{\\"doc\\": \\"B\\"}"}}]}}]}');
+                """);
+    }
+
+    private FinetuneReport run(FinetuneRequest request) {
+        return (FinetuneReport) rt.runtime.run("finetune", request);
+    }
+
+    private FinetuneRequest request(String sources) {
+        return new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.0, "openai", "default", null, sources,
+                out, "test");
+    }
+
+    private static List<JsonNode> lines(Path file) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) out.add(JSON.readTree(line));
+        return out;
+    }
+
+    private static List<JsonNode> examples(FinetuneReport r) throws Exception {
+        List<JsonNode> all = new ArrayList<>(lines(Path.of(r.folder(), "train.jsonl")));
+        all.addAll(lines(Path.of(r.folder(), "validation.jsonl")));
+        return all;
+    }
+
+    /** The example whose last user message (or first user message) has this text. */
+    private static JsonNode withUser(List<JsonNode> examples, String user) {
+        return examples.stream().filter(e -> {
+            for (JsonNode m : e.get("messages")) {
+                if (m.get("role").asText().equals("user") && m.get("content").asText().equals(user)) return true;
+            }
+            return false;
+        }).findFirst().orElseThrow(() -> new AssertionError("no example with user message " + user));
+    }
+
+    private static String roles(JsonNode example) {
+        List<String> roles = new ArrayList<>();
+        example.get("messages").forEach(m -> roles.add(m.get("role").asText()));
+        return String.join(",", roles);
+    }
+
+    @Test
+    void should_write_openai_chat_examples_from_telemetry_with_tool_calls_weights_and_inferred_tools() throws Exception {
+        goodTelemetry();
+        FinetuneReport r = run(request("telemetry"));
+        List<JsonNode> ex = examples(r);
+
+        JsonNode simple = withUser(ex, "What is 2+2?");
+        assertEquals("system,user,assistant", roles(simple));
+        assertEquals(HELPFUL, simple.get("messages").get(0).get("content").asText());
+        JsonNode target = simple.get("messages").get(2);
+        assertEquals("4", target.get("content").asText());
+        assertEquals(1, target.get("weight").asInt());
+        // the registry knows the tools of this system prompt, with their description
+        assertEquals("list_files", simple.get("tools").get(0).get("function").get("name").asText());
+        assertEquals("List a folder", simple.get("tools").get(0).get("function").get("description").asText());
+
+        JsonNode withTool = withUser(ex, "And 3+3, with the calculator?");
+        assertEquals("system,user,assistant,tool,assistant", roles(withTool));
+        JsonNode earlier = withTool.get("messages").get(2);
+        assertEquals(0, earlier.get("weight").asInt(), "earlier assistant turns are not trained on");
+        JsonNode call = earlier.get("tool_calls").get(0);
+        assertEquals("c1", call.get("id").asText());
+        assertEquals("function", call.get("type").asText());
+        assertEquals("calc", call.get("function").get("name").asText());
+        assertTrue(call.get("function").get("arguments").isTextual(), "arguments are a JSON string");
+        assertEquals("3+3", JSON.readTree(call.get("function").get("arguments").asText()).get("expr").asText());
+        assertEquals("c1", withTool.get("messages").get(3).get("tool_call_id").asText());
+        assertEquals(1, withTool.get("messages").get(4).get("weight").asInt());
+
+        JsonNode parallel = withUser(ex, "Weather in Paris and Rome?");
+        JsonNode calls = parallel.get("messages").get(2).get("tool_calls");
+        assertEquals(2, calls.size(), "parallel tool calls are one target message");
+        assertFalse(parallel.get("messages").get(2).has("content"));
+        assertEquals("Paris", JSON.readTree(calls.get(0).get("function").get("arguments").asText()).get("city").asText());
+        assertEquals("Rome", JSON.readTree(calls.get(1).get("function").get("arguments").asText()).get("city").asText());
+        assertEquals("p2", calls.get(1).get("id").asText());
+        // no registry tools for this prompt: inferred from the calls
+        JsonNode inferred = parallel.get("tools");
+        assertEquals(1, inferred.size());
+        assertEquals("weather", inferred.get(0).get("function").get("name").asText());
+        assertEquals("string", inferred.get(0).get("function").get("parameters").get("properties").get("city").get("type").asText());
+
+        Map<String, Object> row = Map.of("status", Sql.value(db, "SELECT status FROM exports WHERE id = " + r.exportId()),
+                "type", Sql.value(db, "SELECT export_type FROM exports WHERE id = " + r.exportId()),
+                "count", Sql.number(db, "SELECT record_count FROM exports WHERE id = " + r.exportId()).longValue());
+        assertEquals(Map.of("status", "succeeded", "type", "finetune", "count", r.rowsWritten()), row);
+        assertTrue(Files.exists(Path.of(r.folder(), "README.md")) && Files.exists(Path.of(r.folder(), "_manifest.json")));
+    }
+
+    @Test
+    void should_build_examples_from_session_conversations_with_linked_and_recorded_tool_calls() throws Exception {
+        sessions();
+        FinetuneReport r = run(request("sessions"));
+        List<JsonNode> ex = examples(r);
+        assertEquals(4, ex.size(), "one example per assistant message");
+
+        List<JsonNode> s1 = ex.stream().filter(e -> e.get("messages").get(1).path("content").asText().equals("List /srv")).toList();
+        assertEquals(2, s1.size());
+        JsonNode first = s1.stream().filter(e -> e.get("messages").size() == 3).findFirst().orElseThrow();
+        JsonNode call = first.get("messages").get(2).get("tool_calls").get(0);
+        assertEquals("call_71", call.get("id").asText());
+        assertEquals("list_files", call.get("function").get("name").asText());
+        assertEquals("/srv", JSON.readTree(call.get("function").get("arguments").asText()).get("path").asText());
+        JsonNode second = s1.stream().filter(e -> e.get("messages").size() == 5).findFirst().orElseThrow();
+        assertEquals("system,user,assistant,tool,assistant", roles(second));
+        assertEquals("call_71", second.get("messages").get(3).get("tool_call_id").asText());
+        assertEquals("{\"files\": [\"a.txt\"]}", second.get("messages").get(3).get("content").asText(),
+                "a tool message without text takes its tool result");
+        assertEquals(0, second.get("messages").get(2).get("weight").asInt());
+        assertEquals("There is a.txt.", second.get("messages").get(4).get("content").asText());
+        assertEquals("List a folder", second.get("tools").get(0).get("function").get("description").asText());
+
+        List<JsonNode> s2 = ex.stream().filter(e -> e.get("messages").get(0).path("content").asText().equals("Compare A and B")).toList();
+        JsonNode parallelTarget = s2.stream().filter(e -> e.get("messages").size() == 2).findFirst().orElseThrow();
+        JsonNode calls = parallelTarget.get("messages").get(1).get("tool_calls");
+        assertEquals(List.of("call_X", "call_Y"), List.of(calls.get(0).get("id").asText(), calls.get(1).get("id").asText()),
+                "parallel calls as the model recorded them in llm_responses");
+        JsonNode answered = s2.stream().filter(e -> e.get("messages").size() == 5).findFirst().orElseThrow();
+        assertEquals("user,assistant,tool,tool,assistant", roles(answered));
+        assertEquals("call_X", answered.get("messages").get(2).get("tool_call_id").asText());
+        assertEquals("call_Y", answered.get("messages").get(3).get("tool_call_id").asText());
+        assertEquals("A is longer.", answered.get("messages").get(4).get("content").asText());
+    }
+
+    @Test
+    void should_reject_each_bad_row_with_its_reason_and_write_the_good_ones() throws Exception {
+        goodTelemetry();
+        badTelemetry();
+        FinetuneReport r = run(request("telemetry"));
+        assertEquals(Map.of("unreadable_source", 1L, "unknown_role", 1L, "missing_content", 1L, "malformed_tool_call", 1L,
+                "arguments_not_json", 1L, "orphan_tool_reply", 1L, "unanswered_tool_call", 1L, "too_many_tokens", 1L), r.rejected());
+        assertEquals(4, r.rowsWritten(), "the five good rows less one duplicate");
+        String written = Files.readString(Path.of(r.folder(), "train.jsonl"));
+        assertFalse(written.contains("Once upon a time") || written.contains("again?") || written.contains("lorem"));
+        String card = Files.readString(Path.of(r.folder(), "README.md"));
+        assertTrue(card.contains("| too_many_tokens | 1 |") && card.contains("agent_telemetry " + uuid(108)), card);
+    }
+
+    @Test
+    void should_enforce_the_format_rules_no_source_can_break() {
+        var noMessages = new Example("t", "1", "c", "m", OpenAiShapes.NODES.arrayNode(), null);
+        assertEquals("no_messages", assertRejected(noMessages));
+        var endsWithUser = new Example("t", "1", "c", "m", OpenAiShapes.NODES.arrayNode()
+                .add(OpenAiShapes.message("user", "hi")).add(OpenAiShapes.message("assistant", "hello"))
+                .add(OpenAiShapes.message("user", "bye")), null);
+        assertEquals("last_not_assistant", assertRejected(endsWithUser));
+    }
+
+    private static String assertRejected(Example e) {
+        try {
+            ExampleValidator.validate(e);
+        } catch (Rejected r) {
+            return r.reason();
+        }
+        throw new AssertionError("accepted " + e.messages());
+    }
+
+    @Test
+    void should_redact_the_exported_copy_per_rule_and_leave_the_database_unchanged() throws Exception {
+        goodTelemetry();
+        String before = (String) Sql.value(db, "SELECT chat_history->0->>'content' FROM agent_telemetry WHERE id = '" + uuid(5) + "'");
+        FinetuneReport r = run(request("telemetry"));
+        assertEquals("Mail [EMAIL] or call [PHONE]; key [API_KEY] on [IP_ADDRESS] with Authorization: Bearer [BEARER_TOKEN] about [TICKET]",
+                withUser(examples(r), "Mail [EMAIL] or call [PHONE]; key [API_KEY] on [IP_ADDRESS] with Authorization: Bearer [BEARER_TOKEN] about [TICKET]")
+                        .get("messages").get(1).get("content").asText());
+        assertEquals(Map.of("bearer_token", 1L, "api_key", 1L, "email", 1L, "ip_address", 1L, "phone", 1L, "ticket", 1L),
+                Map.copyOf(r.redactions()));
+        assertEquals(before, Sql.value(db, "SELECT chat_history->0->>'content' FROM agent_telemetry WHERE id = '" + uuid(5) + "'"));
+        // nothing else changes: the other examples are identical with redaction off
+        FinetuneReport plain = run(new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.0, "openai", "none",
+                null, "telemetry", out, "test"));
+        Set<String> redacted = examples(r).stream().map(JsonNode::toString).collect(Collectors.toSet());
+        List<String> differing = examples(plain).stream().map(JsonNode::toString).filter(e -> !redacted.contains(e)).toList();
+        assertEquals(1, differing.size());
+        assertTrue(differing.get(0).contains("jane.doe@example.com"));
+
+        FinetuneReport mailOnly = run(new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.0, "openai",
+                "mail-only", null, "telemetry", out, "test"));
+        assertEquals(Map.of("email", 1L), mailOnly.redactions());
+    }
+
+    @Test
+    void should_drop_duplicate_examples() throws Exception {
+        goodTelemetry();
+        FinetuneReport r = run(request("telemetry"));
+        assertEquals(5, r.rowsRead());
+        assertEquals(1, r.rowsSkipped(), "row 4 repeats row 1 with other whitespace");
+        assertEquals(1, examples(r).stream().filter(e -> e.get("messages").get(1).get("content").asText().strip().startsWith("What is")).count());
+    }
+
+    @Test
+    void should_split_by_conversation_so_no_session_is_in_both_files_and_repeat_byte_for_byte() throws Exception {
+        Sql.exec(db, """
+                INSERT INTO agent_telemetry (created_at, record_type, session_id, model_used, system_prompt, chat_history, response_text, duration_ms)
+                SELECT timestamptz '2026-03-01' + g * interval '1 minute', 'llm_call', 'conv-' || (g % 60), 'gpt-4o', 'You are terse.',
+                       jsonb_build_array(jsonb_build_object('role', 'user', 'content', 'question ' || g || ' in conv-' || (g % 60))),
+                       'answer ' || g, 10
+                FROM generate_series(1, 600) g""");
+        FinetuneRequest req = new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.3, "openai", "default",
+                null, "all", out, "test");
+        FinetuneReport first = run(req);
+        Set<String> train = conversations(Path.of(first.folder(), "train.jsonl"));
+        Set<String> validation = conversations(Path.of(first.folder(), "validation.jsonl"));
+        assertFalse(train.isEmpty() || validation.isEmpty());
+        Set<String> both = new HashSet<>(train);
+        both.retainAll(validation);
+        assertEquals(Set.of(), both);
+        assertEquals(60, train.size() + validation.size());
+
+        FinetuneReport second = run(req);
+        assertNotEquals(first.folder(), second.folder());
+        for (String file : List.of("train.jsonl", "validation.jsonl", "README.md")) {
+            assertArrayEquals(Files.readAllBytes(Path.of(first.folder(), file)), Files.readAllBytes(Path.of(second.folder(), file)), file);
+        }
+    }
+
+    private static Set<String> conversations(Path file) throws Exception {
+        Set<String> out = new HashSet<>();
+        for (JsonNode e : lines(file)) {
+            String user = e.get("messages").get(1).get("content").asText();
+            out.add(user.substring(user.indexOf(" in ") + 4));
+        }
+        return out;
+    }
+
+    private long written(FinetuneRequest r) {
+        return run(r).rowsWritten();
+    }
+
+    @Test
+    void should_filter_by_model_date_prompt_version_label_and_rating() throws Exception {
+        goodTelemetry();
+        sessions();
+        Sql.exec(db, """
+                INSERT INTO executions (execution_id, goal_text, metadata) VALUES
+                 ('00000000-0000-0000-0000-00000000000a', 'x', '{"session_id": "conv-a"}'),
+                 ('00000000-0000-0000-0000-00000000000b', 'y', '{"session_id": "conv-b"}');
+                INSERT INTO execution_feedback (execution_id, rating) VALUES
+                 ('00000000-0000-0000-0000-00000000000a', 5), ('00000000-0000-0000-0000-00000000000b', 2);
+                INSERT INTO test_cases (id, name, messages, tools) VALUES (1, 'case', '[]', '[]');
+                INSERT INTO test_runs (id, test_case_id, session_id, run_number) VALUES (1, 1, 1, 1);
+                INSERT INTO judge_evaluations (test_run_id, judge_model, passed, confidence) VALUES (1, 'judge', true, 0.9);
+                """);
+        FinetuneRequest all = request("all");
+        assertEquals(8, written(all), "4 telemetry examples (one duplicate) and 4 session examples");
+        assertEquals(1, written(new FinetuneRequest(null, null, "claude-x", null, null, null, null, null, null, 0.0, "openai", null,
+                null, "all", out, "t")));
+        assertEquals(1 + 2, written(new FinetuneRequest(OffsetDateTime.parse("2026-03-15T00:00:00Z"), null, null, null, null, null,
+                null, null, null, 0.0, "openai", null, null, "all", out, "t")), "row 3 and session s-2");
+        assertEquals(1, written(new FinetuneRequest(null, null, null, null, null, "helper", 2, null, null, 0.0, "openai", null, null,
+                "all", out, "t")), "only row 3 uses version 2");
+        assertEquals(1, written(new FinetuneRequest(null, null, null, null, null, "helper", null, "production", null, 0.0, "openai",
+                null, null, "all", out, "t")));
+        assertEquals(3 + 2, written(new FinetuneRequest(null, null, null, null, null, "helper", 1, null, null, 0.0, "openai", null,
+                null, "all", out, "t")), "rows 1, 2, 5 and session s-1");
+        assertEquals(2 + 2, written(new FinetuneRequest(null, null, null, null, null, null, null, null, 4.0, 0.0, "openai", null,
+                null, "all", out, "t")), "conv-a (feedback 5) and s-1 (judge passed)");
+        assertEquals(2, written(new FinetuneRequest(null, null, null, null, "completed", null, null, null, null, 0.0, "openai",
+                null, null, "sessions", out, "t")), "s-1 ended in success");
+    }
+
+    @Test
+    void should_write_parquet_that_duckdb_reads_with_the_same_examples() throws Exception {
+        goodTelemetry();
+        sessions();
+        FinetuneReport json = run(request("all"));
+        FinetuneReport parquet = run(new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.0, "parquet",
+                "default", null, "all", out, "test"));
+        assertEquals(json.rowsWritten(), parquet.rowsWritten());
+        Set<String> fromJson = examples(json).stream().map(e -> e.get("messages").toString()).collect(Collectors.toSet());
+        Set<String> fromParquet = new HashSet<>();
+        try (Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement();
+             ResultSet rs = st.executeQuery("SELECT messages, conversation_id, tokens FROM read_parquet('"
+                     + Path.of(parquet.folder(), "train.parquet") + "')")) {
+            while (rs.next()) {
+                fromParquet.add(JSON.readTree(rs.getString(1)).toString());
+                assertTrue(rs.getInt(3) > 0);
+            }
+        }
+        assertEquals(fromJson, fromParquet);
+    }
+
+    @Test
+    void should_refuse_unknown_prompts_profiles_and_option_mixes_from_the_command_line() throws Exception {
+        CliRun unknownPrompt = CliRun.of(rt.config, "finetune", "--prompt", "nope", "--out", out.toString());
+        assertEquals(1, unknownPrompt.exit());
+        assertTrue(unknownPrompt.err().contains("no prompt nope in the prompt registry"), unknownPrompt.err());
+        CliRun badProfile = CliRun.of(rt.config, "finetune", "--redaction", "paranoid", "--out", out.toString());
+        assertEquals(1, badProfile.exit());
+        assertTrue(badProfile.err().contains("unknown redaction profile 'paranoid'"), badProfile.err());
+        CliRun versionAlone = CliRun.of(rt.config, "finetune", "--prompt-version", "2");
+        assertNotEquals(0, versionAlone.exit());
+        assertTrue(versionAlone.err().contains("need --prompt NAME"), versionAlone.err());
+        assertNull(Sql.value(rt.db, "SELECT max(id) FROM exports WHERE status = 'running'"), "no export left running");
+    }
+}
