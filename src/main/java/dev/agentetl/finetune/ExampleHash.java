@@ -26,11 +26,11 @@ final class ExampleHash {
         Map<String, Integer> ids = new HashMap<>();
         for (JsonNode m : example.messages()) {
             put(d, m.path("role").asText());
-            put(d, normalise(m.path("content")));
+            putNormalised(d, m.path("content"));
             for (JsonNode call : m.path("tool_calls")) {
                 put(d, "call#" + ids.computeIfAbsent(call.path("id").asText(), k -> ids.size()));
                 put(d, call.path("function").path("name").asText());
-                put(d, normalise(call.path("function").path("arguments")));
+                putNormalised(d, call.path("function").path("arguments"));
             }
             if (m.has("tool_call_id")) put(d, "reply#" + ids.computeIfAbsent(m.get("tool_call_id").asText(), k -> ids.size()));
             put(d, "\u0001");
@@ -48,23 +48,42 @@ final class ExampleHash {
         return h / (double) (1L << 53) < ratio;
     }
 
-    private static String normalise(JsonNode text) {
-        if (text == null || text.isMissingNode() || text.isNull()) return "\u0000null";
+    /** Feeds the text with whitespace runs collapsed and trimmed, without building a new string. */
+    private static void putNormalised(MessageDigest d, JsonNode text) {
+        if (text == null || text.isMissingNode() || text.isNull()) {
+            put(d, "\u0000null");
+            return;
+        }
         String t = text.asText();
-        StringBuilder sb = new StringBuilder(t.length());
-        boolean space = false;
+        byte[] buf = BUFFER.get();
+        int n = 0;
+        boolean space = false, started = false;
         for (int i = 0; i < t.length(); i++) {
             char ch = t.charAt(i);
             if (Character.isWhitespace(ch)) {
-                space = sb.length() > 0;
-            } else {
-                if (space) sb.append(' ');
-                space = false;
-                sb.append(ch);
+                space = started;
+                continue;
+            }
+            if (n + 4 >= buf.length) {
+                d.update(buf, 0, n);
+                n = 0;
+            }
+            if (space) buf[n++] = ' ';
+            space = false;
+            started = true;
+            if (ch < 0x80) {
+                buf[n++] = (byte) ch;
+            } else { // hash the UTF-16 units as two bytes: only equality matters here
+                buf[n++] = (byte) 0xFF;
+                buf[n++] = (byte) (ch >> 8);
+                buf[n++] = (byte) ch;
             }
         }
-        return sb.toString();
+        d.update(buf, 0, n);
+        d.update((byte) 0);
     }
+
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[8192]);
 
     private static void put(MessageDigest d, String s) {
         d.update(s.getBytes(StandardCharsets.UTF_8));

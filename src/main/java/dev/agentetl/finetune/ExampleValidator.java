@@ -1,6 +1,5 @@
 package dev.agentetl.finetune;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.HashSet;
@@ -89,11 +88,13 @@ final class ExampleValidator {
         return c.isTextual() && !c.asText().isBlank();
     }
 
-    private static boolean isJsonObject(String text) {
-        try {
-            JsonNode node = OpenAiShapes.JSON.readTree(text);
-            return node != null && node.isObject();
-        } catch (JsonProcessingException e) {
+    /** Whether the text is exactly one JSON object; read with the streaming parser, no tree is built. */
+    static boolean isJsonObject(String text) {
+        try (com.fasterxml.jackson.core.JsonParser p = OpenAiShapes.JSON.getFactory().createParser(text)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return false;
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (java.io.IOException e) {
             return false;
         }
     }

@@ -144,16 +144,7 @@ final class OpenAiShapes {
                 String name = call.path("function").path("name").asText(null);
                 if (name == null) continue;
                 ObjectNode properties = byName.computeIfAbsent(name, n -> NODES.objectNode());
-                JsonNode args;
-                try {
-                    args = JSON.readTree(call.path("function").path("arguments").asText("{}"));
-                } catch (JsonProcessingException e) {
-                    continue; // the validator rejects the example for it
-                }
-                if (args == null || !args.isObject()) continue;
-                args.fields().forEachRemaining(e -> {
-                    if (!properties.has(e.getKey())) properties.putObject(e.getKey()).put("type", jsonType(e.getValue()));
-                });
+                argumentTypes(call.path("function").path("arguments").asText("{}"), properties);
             }
         }
         if (byName.isEmpty()) return null;
@@ -171,14 +162,28 @@ final class OpenAiShapes {
         return out;
     }
 
-    private static String jsonType(JsonNode v) {
-        if (v.isTextual()) return "string";
-        if (v.isIntegralNumber()) return "integer";
-        if (v.isNumber()) return "number";
-        if (v.isBoolean()) return "boolean";
-        if (v.isArray()) return "array";
-        if (v.isObject()) return "object";
-        return "null";
+    /** The JSON type of each top-level argument not yet in {@code properties}, read without building a tree. */
+    private static void argumentTypes(String arguments, ObjectNode properties) {
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(arguments)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                String type = switch (value) {
+                    case VALUE_STRING -> "string";
+                    case VALUE_NUMBER_INT -> "integer";
+                    case VALUE_NUMBER_FLOAT -> "number";
+                    case VALUE_TRUE, VALUE_FALSE -> "boolean";
+                    case START_ARRAY -> "array";
+                    case START_OBJECT -> "object";
+                    default -> "null";
+                };
+                p.skipChildren();
+                if (!properties.has(field)) properties.putObject(field).put("type", type);
+            }
+        } catch (java.io.IOException e) {
+            // not JSON: the validator rejects the example for it
+        }
     }
 
     private static JsonNode first(JsonNode node, String... names) {

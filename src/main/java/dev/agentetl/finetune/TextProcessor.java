@@ -17,8 +17,8 @@ import java.util.Map;
 final class TextProcessor {
 
     /** Texts shorter than this are cheap to redo and not worth a cache entry. */
-    private static final int CACHE_MIN_LENGTH = 64;
-    private static final int CACHE_ENTRIES = 4096;
+    private static final int CACHE_MIN_LENGTH = 1;
+    private static final int CACHE_ENTRIES = 8192;
     /** Texts longer than this are not cached (they are rarely repeated and would crowd the cache). */
     private static final int CACHE_MAX_LENGTH = 64 * 1024;
 
