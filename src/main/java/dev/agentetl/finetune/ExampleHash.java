@@ -42,11 +42,24 @@ final class ExampleHash {
     /** Whether a conversation goes to validation: its hash, as a fraction of 2^64, is below the ratio. */
     static boolean isValidation(String conversationId, double ratio) {
         if (ratio <= 0) return false;
+        return SPLIT_POINTS.get().computeIfAbsent(conversationId, ExampleHash::splitPoint) < ratio;
+    }
+
+    /** The conversation's place in [0, 1): its hash as a fraction of 2^53. Remembered per thread for the last few. */
+    private static double splitPoint(String conversationId) {
         MessageDigest d = sha256();
         d.update(("split\u0000" + conversationId).getBytes(StandardCharsets.UTF_8));
         long h = ByteBuffer.wrap(d.digest()).getLong() >>> 11; // 53 bits: exact as a double
-        return h / (double) (1L << 53) < ratio;
+        return h / (double) (1L << 53);
     }
+
+    private static final ThreadLocal<Map<String, Double>> SPLIT_POINTS = ThreadLocal.withInitial(() ->
+            new java.util.LinkedHashMap<>(512, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
+                    return size() > 256;
+                }
+            });
 
     /** Feeds the text with whitespace runs collapsed and trimmed, without building a new string. */
     private static void putNormalised(MessageDigest d, JsonNode text) {
@@ -90,11 +103,18 @@ final class ExampleHash {
         d.update((byte) 0);
     }
 
-    private static MessageDigest sha256() {
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    /** This thread's SHA-256, reset. */
+    private static MessageDigest sha256() {
+        MessageDigest d = DIGESTS.get();
+        d.reset();
+        return d;
     }
 }

@@ -144,7 +144,10 @@ final class OpenAiShapes {
                 String name = call.path("function").path("name").asText(null);
                 if (name == null) continue;
                 ObjectNode properties = byName.computeIfAbsent(name, n -> NODES.objectNode());
-                argumentTypes(call.path("function").path("arguments").asText("{}"), properties);
+                for (String[] field : ARGUMENT_TYPES.get().computeIfAbsent(call.path("function").path("arguments").asText("{}"),
+                        OpenAiShapes::argumentTypes)) {
+                    if (!properties.has(field[0])) properties.putObject(field[0]).put("type", field[1]);
+                }
             }
         }
         if (byName.isEmpty()) return null;
@@ -162,10 +165,23 @@ final class OpenAiShapes {
         return out;
     }
 
-    /** The JSON type of each top-level argument not yet in {@code properties}, read without building a tree. */
-    private static void argumentTypes(String arguments, ObjectNode properties) {
+    /**
+     * Argument types by arguments text, per thread: recorded conversations repeat the same calls in every
+     * later call's history, so most arguments were read before.
+     */
+    private static final ThreadLocal<Map<String, java.util.List<String[]>>> ARGUMENT_TYPES = ThreadLocal.withInitial(() ->
+            new java.util.LinkedHashMap<>(2048, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, java.util.List<String[]>> eldest) {
+                    return size() > 1024;
+                }
+            });
+
+    /** The JSON type of each top-level argument, read without building a tree; empty when not a JSON object. */
+    private static java.util.List<String[]> argumentTypes(String arguments) {
+        java.util.List<String[]> out = new java.util.ArrayList<>();
         try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(arguments)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return;
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return out;
             while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 com.fasterxml.jackson.core.JsonToken value = p.nextToken();
@@ -179,11 +195,12 @@ final class OpenAiShapes {
                     default -> "null";
                 };
                 p.skipChildren();
-                if (!properties.has(field)) properties.putObject(field).put("type", type);
+                out.add(new String[]{field, type});
             }
         } catch (java.io.IOException e) {
             // not JSON: the validator rejects the example for it
         }
+        return out;
     }
 
     private static JsonNode first(JsonNode node, String... names) {
