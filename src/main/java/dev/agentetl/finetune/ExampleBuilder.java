@@ -28,8 +28,8 @@ final class ExampleBuilder {
     }
 
     /** One llm_call row of agent_telemetry. */
-    record TelemetryRow(String sourceId, String sessionId, String model, String systemPrompt, String chatHistory,
-                        String userMessage, String responseText, String toolCalls) {
+    record TelemetryRow(String sourceId, String sessionId, String model, String systemPrompt, byte[] chatHistory,
+                        String userMessage, String responseText, byte[] toolCalls) {
     }
 
     /** One message of a session, with the tool call a tool message answers (when the store links it). */
@@ -181,6 +181,17 @@ final class ExampleBuilder {
                     tools != null ? tools : OpenAiShapes.inferTools(example)));
         }
         return out;
+    }
+
+    /** JSON as the server sent it (UTF-8 bytes): parsed without decoding a string first. */
+    private static JsonNode parse(byte[] json, String what) throws Rejected {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || node.isMissingNode()) throw new Rejected("unreadable_source", what + " is empty");
+            return node;
+        } catch (java.io.IOException e) {
+            throw new Rejected("unreadable_source", what + " is not valid JSON: " + e.getMessage());
+        }
     }
 
     private static JsonNode parse(String json, String what) throws Rejected {

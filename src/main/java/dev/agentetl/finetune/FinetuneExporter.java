@@ -131,7 +131,7 @@ public final class FinetuneExporter {
             List<ExampleBuilder.TelemetryRow> batch = new ArrayList<>(BATCH);
             while (rs.next()) {
                 batch.add(new ExampleBuilder.TelemetryRow(rs.getString(1), rs.getString(2),
-                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+                        rs.getString(3), rs.getString(4), rs.getBytes(5), rs.getString(6), rs.getString(7), rs.getBytes(8)));
                 if (batch.size() == BATCH) {
                     submitTelemetry(batch, registry, run, workers);
                     batch = new ArrayList<>(BATCH);
