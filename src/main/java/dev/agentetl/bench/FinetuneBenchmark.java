@@ -50,7 +50,9 @@ public final class FinetuneBenchmark {
         FinetuneReport finetune;
         try (ScratchDatabase scratch = new ScratchDatabase(admin, server, config);
              AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
-            rt.run("generate", new GenerateOptions(50_000, 42, LocalDate.now(ZoneOffset.UTC), 30, false));
+            // a base of generated telemetry (all schemas), whose llm_call rows are then multiplied
+            rt.run("generate", new GenerateOptions(Math.min(50_000, Math.max(2_000, options.llmCalls())), 42,
+                    LocalDate.now(ZoneOffset.UTC), 30, false));
             try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
                 long base = count(st, "SELECT count(*) FROM agent_telemetry WHERE record_type = 'llm_call'");
                 long copies = Math.max(0, (options.llmCalls() + base - 1) / Math.max(1, base) - 1);
