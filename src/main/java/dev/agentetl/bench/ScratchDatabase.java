@@ -20,8 +20,13 @@ final class ScratchDatabase implements AutoCloseable {
     private final AppConfig config;
 
     ScratchDatabase(DataSource admin, Database server, AppConfig base) throws SQLException {
+        this(admin, server, base, "");
+    }
+
+    /** A scratch database whose name ends with {@code suffix}, for a benchmark that needs two. */
+    ScratchDatabase(DataSource admin, Database server, AppConfig base, String suffix) throws SQLException {
         this.admin = admin;
-        this.name = "agent_etl_bench_" + ProcessHandle.current().pid();
+        this.name = "agent_etl_bench_" + ProcessHandle.current().pid() + suffix;
         try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name);
             st.execute("CREATE DATABASE " + name);
@@ -36,6 +41,10 @@ final class ScratchDatabase implements AutoCloseable {
         String base = query < 0 ? url : url.substring(0, query);
         String params = query < 0 ? "" : url.substring(query);
         return base.substring(0, base.lastIndexOf('/') + 1) + database + params;
+    }
+
+    String name() {
+        return name;
     }
 
     AppConfig config() {

@@ -8,7 +8,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks, run on a scratch database of the configured server (your data is not touched).",
         subcommands = {BenchCommand.Import.class, BenchCommand.Export.class, BenchCommand.Stats.class,
-                BenchCommand.Finetune.class})
+                BenchCommand.Finetune.class, BenchCommand.Consolidate.class})
 final class BenchCommand implements Runnable {
 
     @ParentCommand
@@ -68,5 +68,20 @@ final class BenchCommand implements Runnable {
         @Override String job() { return "bench-finetune"; }
 
         @Override Object body() { return new dev.agentetl.bench.FinetuneBenchmark.Options(llmCalls); }
+    }
+
+    @Command(name = "consolidate", mixinStandardHelpOptions = true,
+            description = "Generated legacy SQLite files of N rows consolidated end to end on a scratch database; in the same "
+                    + "run pgloader loading the same files (when installed) and a plain INSERT ... SELECT of the staged rows, with ratios.")
+    static final class Consolidate extends JobCommand {
+        @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "Legacy rows (default: ${DEFAULT-VALUE}).")
+        long rows;
+
+        @Option(names = "--pgloader", paramLabel = "PATH", defaultValue = "pgloader", description = "The pgloader command (default: ${DEFAULT-VALUE}).")
+        String pgloader;
+
+        @Override String job() { return "bench-consolidate"; }
+
+        @Override Object body() { return new dev.agentetl.bench.ConsolidateBenchmark.Options(rows, pgloader); }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** The reconciliation table of a run (or the plan of a dry run), and the problems that fail it. */
 public record ConsolidationReport(String title, List<Reconciliation.Result> tables, List<PlanRow> plan, List<String> notes,
-                                  List<String> problems) implements JobReport {
+                                  List<String> problems, Map<String, Long> phaseMillis) implements JobReport {
 
     /** A dry run's line: a table found, its layout, rows, and the target rows it would give. */
     public record PlanRow(String file, String table, String layout, long rows, Map<String, Long> targets) {
@@ -26,12 +26,18 @@ public record ConsolidationReport(String title, List<Reconciliation.Result> tabl
         m.put("title", title);
         m.put("tables", tables.size());
         m.put("problems", problems);
+        if (!phaseMillis.isEmpty()) m.put("phase_ms", phaseMillis);
         return m;
     }
 
     @Override
     public String render() {
         StringBuilder sb = new StringBuilder(title).append('\n');
+        if (!phaseMillis.isEmpty()) {
+            sb.append("time per phase:");
+            phaseMillis.forEach((phase, ms) -> sb.append(String.format(" %s %.1f s", phase, ms / 1000.0)));
+            sb.append('\n');
+        }
         if (!plan.isEmpty()) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[]{"source table", "layout", "rows", "target rows"});

@@ -173,7 +173,7 @@ public final class Consolidator {
             }
         }
         String title = "consolidate " + source.describe() + " (run " + runId + ", source time zone " + zone + ")";
-        return new ConsolidationReport(title, results, List.of(), notes, problems);
+        return new ConsolidationReport(title, results, List.of(), notes, problems, job.phaseMillis());
     }
 
     /** Raised by the after-table hook to stop a run the way a kill would. */
@@ -279,7 +279,7 @@ public final class Consolidator {
         if (!probe.ignored().isEmpty()) notes.add("not learner tables, left alone: " + String.join(", ", probe.ignored()));
         notes.add("dry run: nothing was written");
         return new ConsolidationReport("consolidate " + source.describe() + " --dry-run (source time zone " + zone + ")",
-                List.of(), rows, notes, problems);
+                List.of(), rows, notes, problems, Map.of());
     }
 
     /**
@@ -331,7 +331,7 @@ public final class Consolidator {
             }
         }
         return new ConsolidationReport("verify consolidation run " + id + " of " + source + (quiet ? "" : " (read only)"),
-                results, List.of(), List.of(problems.isEmpty() ? "every table reconciles" : "verification failed"), problems);
+                results, List.of(), List.of(problems.isEmpty() ? "every table reconciles" : "verification failed"), problems, Map.of());
     }
 
     private void drop(LegacySource source, LegacySource.Probe probe, long runId) throws SQLException {

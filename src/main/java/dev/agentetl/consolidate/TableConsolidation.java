@@ -17,22 +17,46 @@ final class TableConsolidation {
 
     private final Stager stager = new Stager();
 
+    /** Time spent per phase over every table this instance consolidated, in the order the phases run. */
+    private final long[] phaseNanos = new long[PHASES.length];
+    private static final String[] PHASES = {"stage", "validate", "learners", "transform", "reconcile"};
+
     Reconciliation.Result run(Connection pg, long runId, LegacySource source, LegacySource.Found found, String zone)
             throws SQLException, IOException {
         LegacyTable t = found.layout();
+        long t0 = System.nanoTime();
         Stager.Staged staged = stager.stage(pg, source, found);
         String lineage = found.lineage();
         recordStagingRejects(pg, runId, lineage, staged.rejects());
         String stagedName = "legacy." + LegacySource.quote(found.table());
+        t0 = lap(0, t0);
         exec(pg, validationRejects(t, lineage, stagedName, runId, zone));
+        t0 = lap(1, t0);
         String filtered = "(SELECT * FROM " + stagedName + " v WHERE NOT EXISTS (SELECT 1 FROM consolidation_rejects r"
                 + " WHERE r.run_id = " + runId + " AND r.source_table = " + Transforms.literal(lineage)
                 + " AND r.source_key = v._source_key))";
         registerLearners(pg, t, lineage, filtered, runId);
+        t0 = lap(2, t0);
         for (String sql : Transforms.forTable(t, lineage, filtered, runId, zone)) {
             exec(pg, sql);
         }
-        return Reconciliation.compute(pg, runId, found, staged.read() - staged.staged());
+        t0 = lap(3, t0);
+        Reconciliation.Result result = Reconciliation.compute(pg, runId, found, staged.read() - staged.staged());
+        lap(4, t0);
+        return result;
+    }
+
+    private long lap(int phase, long since) {
+        long now = System.nanoTime();
+        phaseNanos[phase] += now - since;
+        return now;
+    }
+
+    /** Milliseconds per phase so far (stage, validate, learners, transform, reconcile). */
+    java.util.Map<String, Long> phaseMillis() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < PHASES.length; i++) out.put(PHASES[i], phaseNanos[i] / 1_000_000);
+        return out;
     }
 
     /** Rows whose values cannot become their target types: bad JSON, unparsable times, NULL keys, out-of-range days. */

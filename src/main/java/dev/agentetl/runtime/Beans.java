@@ -54,6 +54,7 @@ final class Beans {
                 config.path("agent-etl.exports-dir"), new dev.agentetl.finetune.FinetuneExporter.Settings(
                         config.getInt("agent-etl.finetune.max-tokens"), config.get("agent-etl.finetune.encoding"),
                         config.under("agent-etl.finetune.redaction.rule."), config.under("agent-etl.finetune.redaction.profile."))));
+        bind.accept("consolidateBenchmark", new dev.agentetl.bench.ConsolidateBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("finetuneBenchmark", new dev.agentetl.bench.FinetuneBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
     }

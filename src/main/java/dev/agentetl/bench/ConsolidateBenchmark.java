@@ -1,0 +1,142 @@
+package dev.agentetl.bench;
+
+import dev.agentetl.consolidate.ConsolidateRequest;
+import dev.agentetl.consolidate.ConsolidationReport;
+import dev.agentetl.consolidate.LegacyFiles;
+import dev.agentetl.db.Database;
+import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.runtime.AppConfig;
+import dev.agentetl.runtime.JobReport;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench consolidate}: generated legacy SQLite files of N rows, consolidated end to end on a scratch
+ * database; in the same run, pgloader loading the same files into another scratch database (the
+ * anchor of the end-to-end rate, when pgloader is installed) and a plain {@code INSERT ... SELECT} of the
+ * staged rows (the anchor of the in-database transform).
+ */
+public final class ConsolidateBenchmark {
+
+    private final DataSource admin;
+    private final Database server;
+    private final AppConfig config;
+
+    public ConsolidateBenchmark(DataSource admin, Database server, AppConfig config) {
+        this.admin = admin;
+        this.server = server;
+        this.config = config;
+    }
+
+    public record Options(long rows, String pgloader) {
+    }
+
+    public JobReport run(Options options) throws Exception {
+        Path dir = Files.createTempDirectory("agent-etl-bench-consolidate");
+        StringBuilder out = new StringBuilder();
+        try {
+            LegacyFiles.Written files = LegacyFiles.write(dir, options.rows(), 42);
+            long rows = files.total();
+            long oursMs;
+            long anchorMs = 0;
+            ConsolidationReport report;
+            try (ScratchDatabase scratch = new ScratchDatabase(admin, server, config);
+                 AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
+                long t0 = System.nanoTime();
+                report = (ConsolidationReport) rt.run("consolidate", new ConsolidateRequest("sqlite:" + dir, "UTC", false, false, false, null));
+                oursMs = ms(t0);
+                try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
+                    List<String> staged = new ArrayList<>();
+                    try (ResultSet rs = st.executeQuery("SELECT quote_ident(table_name) FROM information_schema.tables "
+                            + "WHERE table_schema = 'legacy' ORDER BY 1")) {
+                        while (rs.next()) staged.add(rs.getString(1));
+                    }
+                    for (String table : staged) {
+                        st.execute("CREATE TEMP TABLE bench_anchor (LIKE legacy." + table + ")");
+                        long a0 = System.nanoTime();
+                        st.execute("INSERT INTO bench_anchor SELECT * FROM legacy." + table);
+                        anchorMs += ms(a0);
+                        st.execute("DROP TABLE bench_anchor");
+                    }
+                }
+            }
+            String pgloader = pgloader(options, dir, rows, out);
+            long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+            long transformMs = report.phaseMillis().getOrDefault("transform", 0L);
+            out.insert(0, String.format("consolidate benchmark on %,d generated legacy rows in %d tables (same run, heap limit %,d MB)%n",
+                    rows, files.rowsPerTable().size(), heapMb)
+                    + String.format("%-44s %10s %12s%n", "step", "seconds", "rows/s")
+                    + String.format("%-44s %10.2f %,12d%n", "agent-etl consolidate (end to end)", oursMs / 1000.0, rows * 1000 / Math.max(1, oursMs))
+                    + String.format("  phases: %s%n", report.phaseMillis())
+                    + String.format("%-44s %10.2f %,12d%n", "anchor: INSERT ... SELECT of the staged rows", anchorMs / 1000.0,
+                    rows * 1000 / Math.max(1, anchorMs))
+                    + pgloader
+                    + String.format("transform / plain INSERT ... SELECT: %.2fx (target <= 1.2x)%n", (double) transformMs / Math.max(1, anchorMs))
+                    + (report.problems().isEmpty() ? "" : "consolidate reported problems: " + report.problems() + "\n"));
+            long pgloaderMs = lastPgloaderMs;
+            if (pgloaderMs > 0) {
+                out.append(String.format("end to end, agent-etl rows/s / pgloader rows/s: %.2fx (target >= 1.5x)%n",
+                        (double) pgloaderMs / Math.max(1, oursMs)));
+            }
+        } finally {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        String text = out.toString();
+        return () -> text;
+    }
+
+    private long lastPgloaderMs;
+
+    /** pgloader loading every file into its own scratch database; its line of the report. */
+    private String pgloader(Options options, Path dir, long rows, StringBuilder notes) throws Exception {
+        lastPgloaderMs = 0;
+        String command = options.pgloader() == null || options.pgloader().isBlank() ? "pgloader" : options.pgloader();
+        List<Path> dbs;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            dbs = walk.filter(p -> p.toString().endsWith(".db")).sorted().toList();
+        }
+        try (ScratchDatabase target = new ScratchDatabase(admin, server, config, "_pgloader")) {
+            URI jdbc = URI.create(server.jdbcUrl().substring("jdbc:".length()));
+            String url = "postgresql://" + URLEncoder.encode(server.user(), StandardCharsets.UTF_8)
+                    + (server.password() == null || server.password().isEmpty() ? "" : ":" + URLEncoder.encode(server.password(), StandardCharsets.UTF_8))
+                    + "@" + jdbc.getHost() + ":" + jdbc.getPort() + "/" + target.name();
+            long t0 = System.nanoTime();
+            for (Path db : dbs) {
+                Process p;
+                try {
+                    p = new ProcessBuilder(command, "--quiet", "sqlite://" + db.toAbsolutePath(), url).redirectErrorStream(true).start();
+                } catch (IOException e) {
+                    return String.format("%-44s %10s %12s%n", "anchor: pgloader", "not run", "(" + command + " not found)");
+                }
+                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                    return String.format("%-44s %10s   %s%n", "anchor: pgloader", "failed", db.getFileName() + ": "
+                            + output.strip().lines().reduce((a, b) -> b).orElse(""));
+                }
+            }
+            lastPgloaderMs = ms(t0);
+        }
+        return String.format("%-44s %10.2f %,12d%n", "anchor: pgloader (load only, same files)", lastPgloaderMs / 1000.0,
+                rows * 1000 / Math.max(1, lastPgloaderMs));
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
