@@ -61,7 +61,7 @@ final class TableConsolidation {
 
     /** Rows whose values cannot become their target types: bad JSON, unparsable times, NULL keys, out-of-range days. */
     static String validationRejects(LegacyTable t, String table, String staged, long runId, String zone) {
-        List<String> checks = new ArrayList<>();
+        List<Check> checks = new ArrayList<>();
         for (String key : t.keyColumns()) {
             checks.add(check("null_key:" + key, q(key) + " IS NULL", "NULL"));
         }
@@ -82,15 +82,24 @@ final class TableConsolidation {
         if (checks.isEmpty()) {
             return null;
         }
-        // one scan of the staged table, however many checks
+        // one scan of the staged table, however many checks; the checks filter first, so the reasons and
+        // details are only spelled out for the few rows that fail (most tables have none)
+        List<String> conditions = checks.stream().map(c -> c.condition).toList();
+        List<String> rows = checks.stream().map(c -> c.row).toList();
         sql.append("SELECT ").append(runId).append(", ").append(Transforms.literal(table)).append(", _source_key, x.reason, x.detail")
-                .append(from).append(" s CROSS JOIN LATERAL (VALUES ").append(String.join(", ", checks))
+                .append(" FROM (SELECT * ").append(from).append(" s WHERE ").append(String.join(" OR ", conditions))
+                .append(") s CROSS JOIN LATERAL (VALUES ").append(String.join(", ", rows))
                 .append(") x (reason, failed, detail) WHERE x.failed ON CONFLICT DO NOTHING");
         return sql.toString();
     }
 
-    private static String check(String reason, String condition, String detail) {
-        return "(" + Transforms.literal(reason) + ", COALESCE(" + condition + ", false), left(" + detail + ", 200))";
+    /** One validation: the condition a failing row meets, and its row of (reason, failed, detail). */
+    private record Check(String condition, String row) {
+    }
+
+    private static Check check(String reason, String condition, String detail) {
+        String failed = "COALESCE(" + condition + ", false)";
+        return new Check(failed, "(" + Transforms.literal(reason) + ", " + failed + ", left(" + detail + ", 200))");
     }
 
     private static String q(String column) {
