@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Hashes: of an example's normalised messages (duplicates), and of a conversation id (the split).
+ * Hashes: of an example's normalised messages (duplicates, MurmurHash3), and of a conversation id (the split,
+ * SHA-256, so the split stays the same across versions and platforms).
  * Normalised: whitespace runs in texts collapsed and trimmed, weights left out, and tool call ids replaced
  * by their order of appearance, since two recordings of the same exchange get different random ids.
  */
@@ -20,24 +21,76 @@ final class ExampleHash {
     private ExampleHash() {
     }
 
-    /** 128 bits of the SHA-256 of the normalised messages, as a UUID (the key of the seen-examples table). */
+    /** The 128-bit MurmurHash3 of the normalised messages, as a UUID (the key of the seen-examples table). */
     static UUID of(Example example) {
-        MessageDigest d = sha256();
+        Bytes b = BYTES.get();
+        b.length = 0;
         Map<String, Integer> ids = new HashMap<>();
         for (JsonNode m : example.messages()) {
-            put(d, m.path("role").asText());
-            putNormalised(d, m.path("content"));
+            b.text(m.path("role").asText());
+            b.normalised(m.path("content"));
             for (JsonNode call : m.path("tool_calls")) {
-                put(d, "call#" + ids.computeIfAbsent(call.path("id").asText(), k -> ids.size()));
-                put(d, call.path("function").path("name").asText());
-                putNormalised(d, call.path("function").path("arguments"));
+                b.text("call#" + ids.computeIfAbsent(call.path("id").asText(), k -> ids.size()));
+                b.text(call.path("function").path("name").asText());
+                b.normalised(call.path("function").path("arguments"));
             }
-            if (m.has("tool_call_id")) put(d, "reply#" + ids.computeIfAbsent(m.get("tool_call_id").asText(), k -> ids.size()));
-            put(d, "\u0001");
+            if (m.has("tool_call_id")) b.text("reply#" + ids.computeIfAbsent(m.get("tool_call_id").asText(), k -> ids.size()));
+            b.add((byte) 1);
         }
-        ByteBuffer b = ByteBuffer.wrap(d.digest());
-        return new UUID(b.getLong(), b.getLong());
+        long[] h = Murmur3.hash128(b.data, b.length, 0x5eed);
+        if (b.data.length > 1 << 20) b.data = new byte[8192]; // do not keep a huge example's buffer
+        return new UUID(h[0], h[1]);
     }
+
+    /** A growable byte buffer per thread that texts are written into, normalised, before hashing. */
+    private static final class Bytes {
+        byte[] data = new byte[8192];
+        int length;
+
+        void add(byte x) {
+            if (length == data.length) data = java.util.Arrays.copyOf(data, data.length * 2);
+            data[length++] = x;
+        }
+
+        void text(String s) {
+            for (int i = 0; i < s.length(); i++) chr(s.charAt(i));
+            add((byte) 0);
+        }
+
+        /** The text with whitespace runs collapsed to one space and trimmed; JSON null as a marker. */
+        void normalised(JsonNode text) {
+            if (text == null || text.isMissingNode() || text.isNull()) {
+                text("\u0000null");
+                return;
+            }
+            String t = text.asText();
+            boolean space = false, started = false;
+            for (int i = 0; i < t.length(); i++) {
+                char ch = t.charAt(i);
+                if (Character.isWhitespace(ch)) {
+                    space = started;
+                    continue;
+                }
+                if (space) add((byte) ' ');
+                space = false;
+                started = true;
+                chr(ch);
+            }
+            add((byte) 0);
+        }
+
+        private void chr(char ch) {
+            if (ch < 0x80) {
+                add((byte) ch);
+            } else { // the UTF-16 unit as three bytes: only equality matters here
+                add((byte) 0xFF);
+                add((byte) (ch >> 8));
+                add((byte) ch);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Bytes> BYTES = ThreadLocal.withInitial(Bytes::new);
 
     /** Whether a conversation goes to validation: its hash, as a fraction of 2^64, is below the ratio. */
     static boolean isValidation(String conversationId, double ratio) {
@@ -60,48 +113,6 @@ final class ExampleHash {
                     return size() > 256;
                 }
             });
-
-    /** Feeds the text with whitespace runs collapsed and trimmed, without building a new string. */
-    private static void putNormalised(MessageDigest d, JsonNode text) {
-        if (text == null || text.isMissingNode() || text.isNull()) {
-            put(d, "\u0000null");
-            return;
-        }
-        String t = text.asText();
-        byte[] buf = BUFFER.get();
-        int n = 0;
-        boolean space = false, started = false;
-        for (int i = 0; i < t.length(); i++) {
-            char ch = t.charAt(i);
-            if (Character.isWhitespace(ch)) {
-                space = started;
-                continue;
-            }
-            if (n + 4 >= buf.length) {
-                d.update(buf, 0, n);
-                n = 0;
-            }
-            if (space) buf[n++] = ' ';
-            space = false;
-            started = true;
-            if (ch < 0x80) {
-                buf[n++] = (byte) ch;
-            } else { // hash the UTF-16 units as two bytes: only equality matters here
-                buf[n++] = (byte) 0xFF;
-                buf[n++] = (byte) (ch >> 8);
-                buf[n++] = (byte) ch;
-            }
-        }
-        d.update(buf, 0, n);
-        d.update((byte) 0);
-    }
-
-    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[8192]);
-
-    private static void put(MessageDigest d, String s) {
-        d.update(s.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) 0);
-    }
 
     private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(() -> {
         try {
