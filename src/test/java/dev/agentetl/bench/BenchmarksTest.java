@@ -55,7 +55,7 @@ class BenchmarksTest {
     void should_time_finetune_against_the_plain_json_lines_export_of_the_same_rows() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
         try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
-            String text = rt.run("bench-finetune", new FinetuneBenchmark.Options(3_000)).render();
+            String text = rt.run("bench-finetune", new FinetuneBenchmark.Options(3_000, 1)).render();
             assertTrue(text.contains("fine-tuning benchmark on 3,000 llm_call rows"), text);
             assertTrue(text.matches("(?s).*anchor: export agent_telemetry jsonl\\s+3,000 .*finetune time / anchor time: [\\d.]+x.*"), text);
             assertEquals(0, Sql.count(c, "SELECT count(*) FROM agent_telemetry"), "the user's database is untouched");
