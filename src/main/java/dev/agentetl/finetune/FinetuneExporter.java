@@ -62,7 +62,7 @@ public final class FinetuneExporter {
         long started = System.nanoTime();
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
         Redactor redactor = Redactor.profile(request.redaction(), settings.rules(), settings.profiles());
-        String encoding = TextProcessor.encoding(settings.encoding()).getName();
+        String encoding = TextProcessor.type(settings.encoding()).getName();
         int maxTokens = request.maxTokens() != null ? request.maxTokens() : settings.maxTokens();
         try (Connection c = dataSource.getConnection()) {
             SourceQueries queries = SourceQueries.resolve(c, request);

@@ -43,10 +43,14 @@ final class TextProcessor {
     private static final java.util.concurrent.ConcurrentMap<EncodingType, Encoding> ENCODINGS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static Encoding encoding(String name) {
-        EncodingType type = EncodingType.fromName(name == null || name.isBlank() ? "o200k_base" : name.strip())
+        return ENCODINGS.computeIfAbsent(type(name), t -> Encodings.newLazyEncodingRegistry().getEncoding(t));
+    }
+
+    /** The encoding's type by name, checked without loading its vocabulary. */
+    static EncodingType type(String name) {
+        return EncodingType.fromName(name == null || name.isBlank() ? "o200k_base" : name.strip())
                 .orElseThrow(() -> new IllegalArgumentException("unknown tokenizer encoding '" + name + "'; use one of "
                         + Arrays.stream(EncodingType.values()).map(EncodingType::getName).toList()));
-        return ENCODINGS.computeIfAbsent(type, t -> Encodings.newLazyEncodingRegistry().getEncoding(t));
     }
 
     String encodingName() {
