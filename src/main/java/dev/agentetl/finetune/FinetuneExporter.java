@@ -84,7 +84,7 @@ public final class FinetuneExporter {
                     // examples come in the tables' physical order (a plain sequential scan; no parallel or synchronized
                     // scan, no index order): deterministic for the same data without sorting the wide rows
                     st.execute("SET LOCAL synchronize_seqscans = off; SET LOCAL max_parallel_workers_per_gather = 0; "
-                            + "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off");
+                            + "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off; SET LOCAL jit = off");
                 }
                 ExamplePipeline run;
                 List<SplitFiles.FileFacts> facts;

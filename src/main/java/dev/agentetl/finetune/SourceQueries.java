@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * The two SELECTs that feed a fine-tuning export, with the request's filters as bound parameters (no
  * user text is ever put into SQL): turn telemetry's llm_call rows, and the session conversations of the
- * interaction store one message per row. Both are ordered, so the same data gives the same files.
+ * interaction store one message per row. Telemetry comes in the table's physical order (sorting wide rows
+ * costs seconds before the first row), sessions sorted by session and message; either way the same data
+ * gives the same files.
  */
 final class SourceQueries {
 
@@ -112,7 +114,7 @@ final class SourceQueries {
                 SELECT t.id::text AS source_id, t.session_id, t.model_used, t.system_prompt, t.chat_history::text AS chat_history,
                        t.user_message, t.response_text, t.tool_calls::text AS tool_calls
                 FROM agent_telemetry t
-                WHERE """ + " " + where + " ORDER BY t.created_at, t.id", p);
+                WHERE """ + " " + where, p); // physical order: see the exporter's scan settings
     }
 
     Query sessions(Connection c) throws SQLException {
