@@ -65,7 +65,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--llm-calls", paramLabel = "N", defaultValue = "500000", description = "llm_call rows (default: ${DEFAULT-VALUE}).")
         long llmCalls;
 
-        @Option(names = "--repeat", paramLabel = "N", defaultValue = "2", description = "Runs of anchor and export each, alternating; the best of each counts (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--repeat", paramLabel = "N", defaultValue = "3", description = "Runs of anchor and export each, alternating; the best of each counts (default: ${DEFAULT-VALUE}).")
         int repeat;
 
         @Override String job() { return "bench-finetune"; }
