@@ -444,4 +444,36 @@ class FinetuneTest {
         assertTrue(versionAlone.err().contains("need --prompt NAME"), versionAlone.err());
         assertNull(Sql.value(rt.db, "SELECT max(id) FROM exports WHERE status = 'running'"), "no export left running");
     }
+
+    @Test
+    void should_read_other_recording_dialects_into_the_same_format() throws Exception {
+        // the history repeats the system prompt, a Gemini-style model turn with parts and a function call without
+        // an id, and a function reply without tool_call_id; the user message is only in user_message
+        call(uuid(301), "conv-g", "gemini-2.5-pro", "2026-03-01T10:00:00Z", "You search logs.", """
+                [{"role": "system", "content": "You search logs."},
+                 {"role": "user", "parts": [{"text": "Find "}, {"text": "the logs"}]},
+                 {"role": "model", "parts": [{"text": "Searching."}], "tool_calls": [{"name": "search", "args": {"q": "logs", "limit": 5}}]},
+                 {"role": "function", "content": {"hits": 2}}]""", "Found 2 log files.", null);
+        FinetuneReport r = run(request("telemetry"));
+        assertEquals(Map.of(), r.rejected(), r.render());
+        JsonNode e = examples(r).get(0);
+        assertEquals("system,user,assistant,tool,assistant", roles(e));
+        JsonNode m = e.get("messages");
+        assertEquals("Find the logs", m.get(1).get("content").asText());
+        JsonNode callMade = m.get(2).get("tool_calls").get(0);
+        assertEquals("search", callMade.get("function").get("name").asText());
+        assertEquals(5, JSON.readTree(callMade.get("function").get("arguments").asText()).get("limit").asInt());
+        assertEquals(callMade.get("id").asText(), m.get(3).get("tool_call_id").asText(), "the reply answers the call it follows");
+        assertEquals("{\"hits\":2}", m.get(3).get("content").asText());
+        assertEquals("integer", e.get("tools").get(0).get("function").get("parameters").get("properties").get("limit").get("type").asText());
+        assertEquals(1, m.get(4).get("weight").asInt());
+    }
+
+    @Test
+    void should_refuse_an_unknown_tokenizer_before_writing_anything() throws Exception {
+        CliRun bad = CliRun.of(rt.config.with(Map.of("agent-etl.finetune.encoding", "gpt2_bpe")), "finetune", "--out", out.toString());
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("unknown tokenizer encoding 'gpt2_bpe'"), bad.err());
+        assertEquals(0, Sql.count(db, "SELECT count(*) FROM exports"), "no exports row for a run that could not start");
+    }
 }
