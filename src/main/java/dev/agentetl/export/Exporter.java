@@ -79,7 +79,8 @@ public final class Exporter {
             Path out = request.outDir() != null ? request.outDir() : defaultOut;
             Path folder = out.resolve(datasetName).resolve(request.format().extension())
                     .resolve("dt=" + startedAt.toLocalDate());
-            long exportId = startRow(c, datasetName, request, query.filters(), folder);
+            long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(query.filters()),
+                    folder, request.actor());
             PartFiles parts = null;
             try {
                 c.setAutoCommit(false);
@@ -107,7 +108,7 @@ public final class Exporter {
                     Transactions.rollbackQuietly(c, e);
                     c.setAutoCommit(true);
                 }
-                failRow(c, exportId, e);
+                ExportRows.fail(c, exportId, e);
                 throw e;
             }
         }
@@ -207,23 +208,6 @@ public final class Exporter {
         return m;
     }
 
-    private static long startRow(Connection c, String dataset, ExportRequest request, Map<String, Object> filters, Path folder)
-            throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO exports (export_type, dataset, filters, file_path, created_by, status, started_at)
-                VALUES (?, ?, ?::jsonb, ?, ?, 'running', now()) RETURNING id""")) {
-            ps.setString(1, request.format().extension());
-            ps.setString(2, dataset);
-            ps.setString(3, JSON.writeValueAsString(filters));
-            ps.setString(4, folder.toString());
-            ps.setString(5, request.actor());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
     private static void finishRow(Connection c, long id, long rows, PartFiles parts, Map<String, Object> manifest,
                                   Dataset dataset, OffsetDateTime upper, ExportRequest request) throws Exception {
         c.setAutoCommit(false);
@@ -245,15 +229,6 @@ public final class Exporter {
             throw e;
         } finally {
             c.setAutoCommit(true);
-        }
-    }
-
-    private static void failRow(Connection c, long id, Exception cause) {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE exports SET status = 'failed', finished_at = now() WHERE id = ?")) {
-            ps.setLong(1, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.agentetl.db.Transactions;
+import dev.agentetl.export.ExportRows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,10 +67,11 @@ public final class FinetuneExporter {
         int maxTokens = request.maxTokens() != null ? request.maxTokens() : settings.maxTokens();
         try (Connection c = dataSource.getConnection()) {
             SourceQueries queries = SourceQueries.resolve(c, request);
+            Map<String, Object> filters = queries.describe();
             Map<String, ArrayNode> registry = registryTools(c);
             Path parent = (request.outDir() != null ? request.outDir() : defaultOut).resolve("finetune")
                     .resolve(request.format()).resolve("dt=" + startedAt.toLocalDate());
-            long exportId = startRow(c, request, queries.describe(), parent);
+            long exportId = ExportRows.start(c, "finetune", "finetune", MANIFEST.writeValueAsString(filters), parent, request.actor());
             String name = String.format("finetune-%06d", exportId);
             Path temp = parent.resolve("." + name + ".inprogress");
             Path folder = parent.resolve(name);
@@ -102,9 +104,9 @@ public final class FinetuneExporter {
                 }
                 c.commit();
                 c.setAutoCommit(true);
-                Map<String, Object> manifest = manifest(exportId, request, queries.describe(), redactor, encoding, maxTokens, run,
+                Map<String, Object> manifest = manifest(exportId, request, filters, redactor, encoding, maxTokens, run,
                         facts, startedAt);
-                Files.writeString(temp.resolve("README.md"), DatasetCard.render(request.format(), queries.describe(),
+                Files.writeString(temp.resolve("README.md"), DatasetCard.render(request.format(), filters,
                         request.validationRatio(), redactor.name(), encoding, maxTokens, run, facts));
                 Files.writeString(temp.resolve("_manifest.json"), MANIFEST.writeValueAsString(manifest));
                 Files.move(temp, folder, StandardCopyOption.ATOMIC_MOVE);
@@ -119,7 +121,7 @@ public final class FinetuneExporter {
                     c.setAutoCommit(true);
                 }
                 deleteQuietly(temp);
-                failRow(c, exportId, e);
+                ExportRows.fail(c, exportId, e);
                 throw e;
             }
         }
@@ -261,20 +263,6 @@ public final class FinetuneExporter {
         return m;
     }
 
-    private static long startRow(Connection c, FinetuneRequest request, Map<String, Object> filters, Path folder) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO exports (export_type, dataset, filters, file_path, created_by, status, started_at)
-                VALUES ('finetune', 'finetune', ?::jsonb, ?, ?, 'running', now()) RETURNING id""")) {
-            ps.setString(1, MANIFEST.writeValueAsString(filters));
-            ps.setString(2, folder.toString());
-            ps.setString(3, request.actor());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
     private static void finishRow(Connection c, long id, long examples, List<SplitFiles.FileFacts> facts,
                                   Map<String, Object> manifest, Path folder) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -286,15 +274,6 @@ public final class FinetuneExporter {
             ps.setString(4, folder.toString());
             ps.setLong(5, id);
             ps.executeUpdate();
-        }
-    }
-
-    private static void failRow(Connection c, long id, Exception cause) {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE exports SET status = 'failed', finished_at = now() WHERE id = ?")) {
-            ps.setLong(1, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
         }
     }
 
