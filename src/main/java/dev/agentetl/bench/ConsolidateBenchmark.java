@@ -76,7 +76,7 @@ public final class ConsolidateBenchmark {
                     }
                 }
             }
-            String pgloader = pgloader(options, dir, rows, out);
+            PgloaderRun pgloader = pgloader(options, dir, rows);
             long heapMb = Runtime.getRuntime().maxMemory() >> 20;
             long transformMs = report.phaseMillis().getOrDefault("transform", 0L);
             out.insert(0, String.format("consolidate benchmark on %,d generated legacy rows in %d tables (same run, heap limit %,d MB)%n",
@@ -86,11 +86,11 @@ public final class ConsolidateBenchmark {
                     + String.format("  phases: %s%n", report.phaseMillis())
                     + String.format("%-44s %10.2f %12s%n", "anchor: INSERT ... SELECT of the target rows", anchorMs / 1000.0,
                     report.rowsWritten() + " rows")
-                    + pgloader
+                    + pgloader.line()
                     + String.format("transform / plain INSERT ... SELECT of the same target rows: %.2fx (target <= 1.2x)%n",
                     (double) transformMs / Math.max(1, anchorMs))
                     + (report.problems().isEmpty() ? "" : "consolidate reported problems: " + report.problems() + "\n"));
-            long pgloaderMs = lastPgloaderMs;
+            long pgloaderMs = pgloader.millis();
             if (pgloaderMs > 0) {
                 out.append(String.format("end to end, agent-etl rows/s / pgloader rows/s: %.2fx (target >= 1.5x)%n",
                         (double) pgloaderMs / Math.max(1, oursMs)));
@@ -104,11 +104,15 @@ public final class ConsolidateBenchmark {
         return () -> text;
     }
 
-    private long lastPgloaderMs;
+    /** pgloader's line of the report, and its time (0 when it did not run or did not load every row). */
+    private record PgloaderRun(String line, long millis) {
+        static PgloaderRun notTimed(String line) {
+            return new PgloaderRun(line, 0);
+        }
+    }
 
-    /** pgloader loading every file into its own scratch database; its line of the report. */
-    private String pgloader(Options options, Path dir, long rows, StringBuilder notes) throws Exception {
-        lastPgloaderMs = 0;
+    /** pgloader loading every file into its own scratch database. */
+    private PgloaderRun pgloader(Options options, Path dir, long rows) throws Exception {
         String command = options.pgloader() == null || options.pgloader().isBlank() ? "pgloader" : options.pgloader();
         List<Path> dbs;
         try (Stream<Path> walk = Files.walk(dir)) {
@@ -132,16 +136,16 @@ public final class ConsolidateBenchmark {
                 try {
                     p = new ProcessBuilder(command, "--quiet", load.toString()).redirectErrorStream(true).start();
                 } catch (IOException e) {
-                    return String.format("%-44s %10s %12s%n", "anchor: pgloader", "not run", "(" + command + " not found)");
+                    return PgloaderRun.notTimed(String.format("%-44s %10s %12s%n", "anchor: pgloader", "not run", "(" + command + " not found)"));
                 }
                 String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 String error = output.lines().filter(l -> l.contains(" ERROR ") || l.contains(" FATAL ")).findFirst().orElse(null);
                 if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || error != null) {
-                    return String.format("%-44s %10s   %s%n", "anchor: pgloader", "failed", db.getFileName() + ": "
-                            + (error != null ? error.strip() : output.strip().lines().reduce((a, b) -> b).orElse("")));
+                    return PgloaderRun.notTimed(String.format("%-44s %10s   %s%n", "anchor: pgloader", "failed", db.getFileName() + ": "
+                            + (error != null ? error.strip() : output.strip().lines().reduce((a, b) -> b).orElse(""))));
                 }
             }
-            lastPgloaderMs = ms(t0);
+            long millis = ms(t0);
             long loaded = 0;
             try (Connection c = java.sql.DriverManager.getConnection(
                     ScratchDatabase.withDatabase(server.jdbcUrl(), target.name()), server.user(), server.password());
@@ -158,12 +162,11 @@ public final class ConsolidateBenchmark {
                 }
             }
             if (loaded != rows) {
-                lastPgloaderMs = 0;
-                return String.format("%-44s %10s   loaded %,d of %,d rows%n", "anchor: pgloader", "failed", loaded, rows);
+                return PgloaderRun.notTimed(String.format("%-44s %10s   loaded %,d of %,d rows%n", "anchor: pgloader", "failed", loaded, rows));
             }
+            return new PgloaderRun(String.format("%-44s %10.2f %,12d%n", "anchor: pgloader (load only, same files)", millis / 1000.0,
+                    rows * 1000 / Math.max(1, millis)), millis);
         }
-        return String.format("%-44s %10.2f %,12d%n", "anchor: pgloader (load only, same files)", lastPgloaderMs / 1000.0,
-                rows * 1000 / Math.max(1, lastPgloaderMs));
     }
 
     private static long ms(long t0) {

@@ -1,6 +1,7 @@
 package dev.agentetl.finetune;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.commons.codec.digest.MurmurHash3;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ final class ExampleHash {
             if (m.has("tool_call_id")) b.text("reply#" + ids.computeIfAbsent(m.get("tool_call_id").asText(), k -> ids.size()));
             b.add((byte) 1);
         }
-        long[] h = Murmur3.hash128(b.data, b.length, 0x5eed);
+        long[] h = MurmurHash3.hash128x64(b.data, 0, b.length, 0x5eed);
         if (b.data.length > 1 << 20) b.data = new byte[8192]; // do not keep a huge example's buffer
         return new UUID(h[0], h[1]);
     }

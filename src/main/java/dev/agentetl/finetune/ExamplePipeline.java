@@ -59,21 +59,23 @@ final class ExamplePipeline {
         this.tokens = new TokenStats(maxTokens);
     }
 
-    /** The worker's half for one candidate (an example, or the reason its source could not become one). */
-    Prepared prepare(Object candidate, String where) {
-        if (candidate instanceof Rejected r) return new Prepared(where, r, null, null, 0, null, false, null);
-        Example example = (Example) candidate;
-        where = example.source() + " " + example.sourceId();
+    /** The worker's half for a source that could not become an example: where it came from, and why. */
+    Prepared rejected(Rejected reason, String where) {
+        return new Prepared(where, reason, null, null, 0, null, false, null);
+    }
+
+    /** The worker's half for one example: redact, count, validate, hash, and render its line. */
+    Prepared prepare(Example example) {
         long[] mine = new long[replaced.length];
         int count = preparers.get().prepare(example, mine);
         try {
             ExampleValidator.validate(example);
             if (count > maxTokens) throw new Rejected("too_many_tokens", count + " tokens, over the limit of " + maxTokens);
         } catch (Rejected r) {
-            return new Prepared(where, r, null, null, 0, null, false, null);
+            return rejected(r, example.source() + " " + example.sourceId()); // the name is built for rejections only
         }
         boolean toValidation = ExampleHash.isValidation(example.conversationId(), validationRatio);
-        return new Prepared(where, null, parquet ? example : null, ExampleHash.of(example), count, mine, toValidation,
+        return new Prepared(null, null, parquet ? example : null, ExampleHash.of(example), count, mine, toValidation,
                 parquet ? null : SplitFiles.jsonLine(example));
     }
 

@@ -149,13 +149,11 @@ public final class FinetuneExporter {
         workers.submit(() -> {
             List<ExamplePipeline.Prepared> out = new ArrayList<>(rows.size());
             for (ExampleBuilder.TelemetryRow row : rows) {
-                Object candidate;
                 try {
-                    candidate = ExampleBuilder.telemetry(row, registry.get(row.systemPrompt()));
+                    out.add(run.prepare(ExampleBuilder.telemetry(row, registry.get(row.systemPrompt()))));
                 } catch (Rejected r) {
-                    candidate = r;
+                    out.add(run.rejected(r, "agent_telemetry " + row.sourceId()));
                 }
-                out.add(run.prepare(candidate, "agent_telemetry " + row.sourceId()));
             }
             return out;
         });
@@ -196,7 +194,8 @@ public final class FinetuneExporter {
             List<ExamplePipeline.Prepared> out = new ArrayList<>();
             for (List<ExampleBuilder.SessionRow> session : sessions) {
                 for (Object candidate : ExampleBuilder.session(session, registry)) {
-                    out.add(run.prepare(candidate, "session " + session.get(0).sessionId()));
+                    out.add(candidate instanceof Rejected r ? run.rejected(r, "session " + session.get(0).sessionId())
+                            : run.prepare((Example) candidate));
                 }
             }
             return out;

@@ -82,8 +82,11 @@ final class SplitFiles implements AutoCloseable {
         t.examples++;
     }
 
+    private boolean closed;
+
     /** Closes both files and returns their facts. */
     List<FileFacts> finish() throws IOException {
+        closed = true; // even when a close below fails: close() must not close the streams a second time
         for (Target t : targets.values()) {
             if (t.parquet != null) t.parquet.close();
             else t.out.close();
@@ -93,6 +96,8 @@ final class SplitFiles implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         for (Target t : targets.values()) {
             try {
                 if (t.parquet != null) t.parquet.close();

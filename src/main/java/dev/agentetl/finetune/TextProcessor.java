@@ -34,6 +34,15 @@ final class TextProcessor {
         }
     };
 
+    /** Token counts of tool definitions: few and repeated on every example that declares them. */
+    private final Map<String, Integer> toolTokens = new LinkedHashMap<>(128, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > TOOL_CACHE_ENTRIES;
+        }
+    };
+    private static final int TOOL_CACHE_ENTRIES = 64;
+
     TextProcessor(Redactor redactor, String encodingName) {
         this.redactor = redactor;
         this.encoding = encoding(encodingName);
@@ -74,12 +83,7 @@ final class TextProcessor {
     int tokens(String text) {
         if (text == null) return 0;
         if (text.length() >= CACHE_MIN_LENGTH && text.length() <= CACHE_MAX_LENGTH) {
-            Processed p = cache.get("\u0000tools\u0000" + text);
-            if (p == null) {
-                p = new Processed(null, encoding.countTokensOrdinary(text), Redactor.Result.NONE);
-                cache.put("\u0000tools\u0000" + text, p);
-            }
-            return p.tokens();
+            return toolTokens.computeIfAbsent(text, encoding::countTokensOrdinary);
         }
         return encoding.countTokensOrdinary(text);
     }
