@@ -1,9 +1,12 @@
 package dev.agentetl.bench;
 
+import dev.agentetl.db.Database;
 import dev.agentetl.export.ExportFormat;
 import dev.agentetl.export.ExportReport;
 import dev.agentetl.export.ExportRequest;
-import dev.agentetl.export.Exporter;
+import dev.agentetl.generate.GenerateOptions;
+import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 import org.postgresql.PGConnection;
 
@@ -13,6 +16,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,51 +26,101 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code bench export DATASET}: in one run, PostgreSQL's own COPY to a CSV file and COPY of
- * row_to_json to a JSON Lines file (the anchors), then our CSV, JSON Lines and Parquet exports of the
- * same rows, with each export's time as a ratio of its anchor's throughput.
+ * {@code bench export}: on a scratch database with generated telemetry multiplied to the asked sizes, for
+ * the wide table (agent_telemetry) and the narrow one (tool_calls), in one run: the anchors (PostgreSQL's
+ * COPY to CSV, COPY of row_to_json to JSON Lines, and CSV then DuckDB to Parquet when DuckDB is at hand),
+ * then our CSV, JSON Lines and Parquet exports of the same rows, each as a ratio of its anchor.
  */
 public final class ExportBenchmark {
 
-    private final DataSource dataSource;
-    private final Exporter exporter;
+    private final DataSource admin;
+    private final Database server;
+    private final AppConfig config;
 
-    public ExportBenchmark(DataSource dataSource, Exporter exporter) {
-        this.dataSource = dataSource;
-        this.exporter = exporter;
+    public ExportBenchmark(DataSource admin, Database server, AppConfig config) {
+        this.admin = admin;
+        this.server = server;
+        this.config = config;
     }
 
-    public record Options(String dataset) {
+    /** {@code duckdb}: the DuckDB JDBC jar for the CSV-then-Parquet anchor; null looks in the local Maven repository. */
+    public record Options(long wideRows, long narrowRows, String duckdb) {
     }
 
-    private record Result(String name, long rows, long bytes, long millis) {
+    record Result(String name, long rows, long bytes, long millis) {
     }
 
     public JobReport run(Options options) throws Exception {
-        String table = options.dataset();
         Path dir = Files.createTempDirectory("agent-etl-bench-export");
-        List<Result> results = new ArrayList<>();
-        try {
-            try (Connection c = dataSource.getConnection()) {
-                // the name is checked against the catalog before it is used in COPY
-                dev.agentetl.export.ExportQueryCheck.requireDataset(c, table);
-                results.add(copy(c, "COPY (SELECT * FROM public.\"" + table + "\") TO STDOUT (FORMAT csv, HEADER)",
-                        "anchor: COPY csv", dir.resolve("copy.csv")));
-                results.add(copy(c, "COPY (SELECT row_to_json(t) FROM public.\"" + table + "\" t) TO STDOUT",
-                        "anchor: COPY row_to_json", dir.resolve("copy.jsonl")));
+        StringBuilder out = new StringBuilder();
+        DuckDbAnchor duckdb = DuckDbAnchor.find(options.duckdb());
+        try (ScratchDatabase scratch = new ScratchDatabase(admin, server, config);
+             AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
+            rt.run("generate", new GenerateOptions(Math.min(50_000, Math.max(5_000, Math.max(options.wideRows(), options.narrowRows()) / 10)), 42, LocalDate.now(ZoneOffset.UTC), 30, false));
+            try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
+                multiply(st, "agent_telemetry", options.wideRows(), """
+                        INSERT INTO agent_telemetry (created_at, record_type, project_id, session_id, user_message, model_used,
+                            system_prompt, chat_history, response_text, response_thoughts, tool_calls, tool_results, stop_reason,
+                            rounds, tool_call_count, turn_intent, chat_mode, prompt_tokens, completion_tokens, total_tokens, duration_ms)
+                        SELECT created_at, record_type, project_id, session_id || '~' || g, user_message, model_used, system_prompt,
+                            chat_history, response_text, response_thoughts, tool_calls, tool_results, stop_reason, rounds,
+                            tool_call_count, turn_intent, chat_mode, prompt_tokens, completion_tokens, total_tokens, duration_ms
+                        FROM agent_telemetry, generate_series(1, %d) g""");
+                multiply(st, "tool_calls", options.narrowRows(), """
+                        INSERT INTO tool_calls (session_id, call_index, tool_name, tool_version, parameters, execution_time_ms, success,
+                            error_message, error_type, retry_count, is_parallel, parallel_batch_id, created_at)
+                        SELECT session_id, call_index + 100 * g, tool_name, tool_version, parameters, execution_time_ms, success,
+                            error_message, error_type, retry_count, is_parallel, parallel_batch_id, created_at
+                        FROM tool_calls, generate_series(1, %d) g""");
             }
-            for (ExportFormat f : ExportFormat.values()) {
-                long t0 = System.nanoTime();
-                ExportReport r = exporter.export(new ExportRequest(table, null, f, null, null, Map.of(), false, dir, "snappy", "bench"));
-                long bytes = r.bytes();
-                results.add(new Result("agent-etl " + f.extension(), r.rows(), bytes, (System.nanoTime() - t0) / 1_000_000));
+            long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+            out.append(String.format("export benchmark (same run; heap limit %,d MB; ratio = anchor time / our time, above 1 is faster)%n", heapMb));
+            for (String table : List.of("agent_telemetry", "tool_calls")) {
+                out.append(table(rt, table, dir, duckdb));
             }
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        return () -> render(table, results);
+        String text = out.toString();
+        return () -> text;
+    }
+
+    /** Copies the generated rows until the table has exactly {@code rows} (trimmed from the newest copies). */
+    private static void multiply(Statement st, String table, long rows, String insertCopies) throws Exception {
+        long base = count(st, "SELECT count(*) FROM " + table);
+        long copies = Math.max(0, (rows + base - 1) / Math.max(1, base) - 1);
+        if (copies > 0) st.execute(insertCopies.formatted(copies));
+        st.execute("DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " ORDER BY id OFFSET " + rows + ")");
+        st.execute("VACUUM ANALYZE " + table);
+    }
+
+    private static String table(AgentEtlRuntime rt, String table, Path dir, DuckDbAnchor duckdb) throws Exception {
+        List<Result> results = new ArrayList<>();
+        String width;
+        try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
+            width = String.format("%,d rows, %,d MB on disk", count(st, "SELECT count(*) FROM " + table),
+                    count(st, "SELECT pg_total_relation_size('" + table + "')") >> 20);
+            results.add(copy(c, "COPY (SELECT * FROM public." + table + ") TO STDOUT (FORMAT csv, HEADER)",
+                    "anchor: COPY csv", dir.resolve("copy.csv")));
+            results.add(copy(c, "COPY (SELECT row_to_json(t) FROM public." + table + " t) TO STDOUT",
+                    "anchor: COPY row_to_json", dir.resolve("copy.jsonl")));
+        }
+        Files.deleteIfExists(dir.resolve("copy.jsonl"));
+        Result twoStep = duckdb.available() ? duckdb.csvToParquet(dir.resolve("copy.csv"), dir.resolve("duckdb.parquet"), results.get(0)) : null;
+        Files.deleteIfExists(dir.resolve("copy.csv"));
+        Files.deleteIfExists(dir.resolve("duckdb.parquet"));
+        if (twoStep != null) results.add(twoStep);
+        for (ExportFormat f : ExportFormat.values()) {
+            long t0 = System.nanoTime();
+            ExportReport r = (ExportReport) rt.run("export", new ExportRequest(table, null, f, null, null, Map.of(), false, dir, "snappy", "bench"));
+            results.add(new Result("agent-etl " + f.extension(), r.rows(), r.bytes(), (System.nanoTime() - t0) / 1_000_000));
+            try (Stream<Path> walk = Files.walk(dir.resolve(table))) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return render(table + " (" + width + ")", results, twoStep, duckdb);
     }
 
     private static Result copy(Connection c, String sql, String name, Path file) throws Exception {
@@ -76,21 +132,42 @@ public final class ExportBenchmark {
         return new Result(name, rows, Files.size(file), (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static String render(String table, List<Result> results) {
-        StringBuilder sb = new StringBuilder("export benchmark on " + table + " (same run; ratio = anchor time / our time, above 1 is faster)\n");
-        sb.append(String.format("%-28s %12s %16s %10s %12s %10s%n", "path", "rows", "bytes", "seconds", "rows/s", "ratio"));
+    private static String render(String table, List<Result> results, Result twoStep, DuckDbAnchor duckdb) {
+        StringBuilder sb = new StringBuilder("\n" + table + "\n");
+        sb.append(String.format("%-32s %12s %16s %10s %12s %8s  %s%n", "path", "rows", "bytes", "seconds", "rows/s", "ratio", "target"));
         long copyCsv = results.get(0).millis();
         long copyJson = results.get(1).millis();
         for (Result r : results) {
-            String ratio = switch (r.name()) {
-                case "agent-etl csv" -> String.format("%.2fx", (double) copyCsv / Math.max(1, r.millis()));
-                case "agent-etl jsonl" -> String.format("%.2fx", (double) copyJson / Math.max(1, r.millis()));
-                case "agent-etl parquet" -> String.format("%.2fx", (double) copyCsv / Math.max(1, r.millis())) + " vs csv COPY";
-                default -> "";
-            };
-            sb.append(String.format("%-28s %,12d %,16d %10.2f %,12d %10s%n", r.name(), r.rows(), r.bytes(), r.millis() / 1000.0,
-                    r.rows() * 1000 / Math.max(1, r.millis()), ratio));
+            String ratio = "", target = "";
+            switch (r.name()) {
+                case "agent-etl csv" -> {
+                    ratio = ratio(copyCsv, r);
+                    target = "vs COPY csv (>= 0.95x wide, 0.9x narrow)";
+                }
+                case "agent-etl jsonl" -> {
+                    ratio = ratio(copyJson, r);
+                    target = "vs COPY row_to_json (>= 1x)";
+                }
+                case "agent-etl parquet" -> {
+                    ratio = twoStep == null ? "-" : ratio(twoStep.millis(), r);
+                    target = twoStep == null ? "no DuckDB anchor: " + duckdb.missing() : "vs CSV then DuckDB (> 1x)";
+                }
+                default -> { }
+            }
+            sb.append(String.format("%-32s %,12d %,16d %10.2f %,12d %8s  %s%n", r.name(), r.rows(), r.bytes(), r.millis() / 1000.0,
+                    r.rows() * 1000 / Math.max(1, r.millis()), ratio, target));
         }
         return sb.toString();
+    }
+
+    private static String ratio(long anchorMs, Result r) {
+        return String.format("%.2fx", (double) anchorMs / Math.max(1, r.millis()));
+    }
+
+    private static long count(Statement st, String sql) throws Exception {
+        try (var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }

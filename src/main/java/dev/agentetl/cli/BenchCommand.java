@@ -35,15 +35,23 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "COPY to CSV and COPY of row_to_json (the anchors), then CSV, JSON Lines and Parquet exports "
-                    + "of the same table, in one run, with ratios. Files go to a temporary folder and are removed.")
+            description = "On a scratch database, for the wide table (agent_telemetry) and the narrow one (tool_calls): "
+                    + "COPY to CSV, COPY of row_to_json and CSV then DuckDB to Parquet (the anchors), then CSV, JSON Lines "
+                    + "and Parquet exports of the same rows, in one run, with ratios. Files go to a temporary folder and are removed.")
     static final class Export extends JobCommand {
-        @picocli.CommandLine.Parameters(index = "0", paramLabel = "DATASET", defaultValue = "agent_telemetry")
-        String dataset;
+        @Option(names = "--wide-rows", defaultValue = "500000", description = "agent_telemetry rows (default: ${DEFAULT-VALUE}).")
+        long wideRows;
+
+        @Option(names = "--narrow-rows", defaultValue = "5000000", description = "tool_calls rows (default: ${DEFAULT-VALUE}).")
+        long narrowRows;
+
+        @Option(names = "--duckdb", paramLabel = "JAR",
+                description = "DuckDB's JDBC jar for the CSV-then-Parquet anchor (default: the newest in ~/.m2, which the tests download).")
+        String duckdb;
 
         @Override String job() { return "bench-export"; }
 
-        @Override Object body() { return new dev.agentetl.bench.ExportBenchmark.Options(dataset); }
+        @Override Object body() { return new dev.agentetl.bench.ExportBenchmark.Options(wideRows, narrowRows, duckdb); }
     }
 
     @Command(name = "stats", mixinStandardHelpOptions = true,

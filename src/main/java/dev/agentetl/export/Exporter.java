@@ -38,11 +38,23 @@ public final class Exporter {
     private final DataSource dataSource;
     private final Path defaultOut;
     private final long rowsPerFile;
+    private final int connections;
+    private final long splitMinBytes;
 
     public Exporter(DataSource dataSource, Path defaultOut, long rowsPerFile) {
+        this(dataSource, defaultOut, rowsPerFile, 1, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param connections   how many connections export one table at once, each a block range of it
+     * @param splitMinBytes tables smaller than this are exported over one connection
+     */
+    public Exporter(DataSource dataSource, Path defaultOut, long rowsPerFile, int connections, long splitMinBytes) {
         this.dataSource = dataSource;
         this.defaultOut = defaultOut;
         this.rowsPerFile = rowsPerFile;
+        this.connections = Math.max(1, connections);
+        this.splitMinBytes = splitMinBytes;
     }
 
     public ExportReport export(ExportRequest request) throws Exception {
@@ -61,7 +73,7 @@ public final class Exporter {
                 String sql = Files.readString(request.queryFile()).strip();
                 if (sql.endsWith(";")) sql = sql.substring(0, sql.length() - 1);
                 datasetName = request.queryFile().getFileName().toString().replaceAll("\\.sql$", "");
-                query = new ExportQuery(sql, List.of(), Map.of("query_file", request.queryFile().toString()));
+                query = ExportQuery.ofSelect(sql, Map.of("query_file", request.queryFile().toString()));
             } else {
                 dataset = Dataset.lookup(c, request.dataset());
                 datasetName = dataset.name();
@@ -81,7 +93,7 @@ public final class Exporter {
                     .resolve("dt=" + startedAt.toLocalDate());
             long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(query.filters()),
                     folder, request.actor());
-            PartFiles parts = null;
+            Slices slices = null;
             try {
                 c.setAutoCommit(false);
                 try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
@@ -89,10 +101,14 @@ public final class Exporter {
                     lock.execute();
                 }
                 PartFiles.cleanDebris(folder);
-                parts = new PartFiles(folder, String.format("part-%06d", exportId), request.format().extension());
-                long rows = stream(c, query, request, parts, dataset);
+                slices = new Slices(folder, exportId, request.format().extension(),
+                        TableSlices.of(c, dataset, connections, splitMinBytes));
+                long rows = slices.size() == 1
+                        ? exportSlice(c, query, request, dataset, slices.parts(0), true)
+                        : exportSlices(c, query, request, dataset, slices);
                 c.commit();
                 c.setAutoCommit(true);
+                List<PartFiles.Part> parts = slices.all();
                 Map<String, Object> manifest = manifest(exportId, datasetName, request, query, since, upper, parts,
                         startedAt, dataset);
                 Path manifestFile = folder.resolve("_manifest-" + String.format("%06d", exportId) + ".json");
@@ -100,10 +116,10 @@ public final class Exporter {
                 Files.writeString(tmp, JSON.writeValueAsString(manifest));
                 Files.move(tmp, manifestFile, StandardCopyOption.ATOMIC_MOVE);
                 finishRow(c, exportId, rows, parts, manifest, dataset, upper, request);
-                return new ExportReport(exportId, datasetName, request.format(), rows, parts.parts(), folder.toString(),
+                return new ExportReport(exportId, datasetName, request.format(), rows, parts, folder.toString(),
                         manifestFile.toString(), (System.nanoTime() - started) / 1_000_000, manifest);
             } catch (Exception e) {
-                if (parts != null) parts.abandon();
+                if (slices != null) slices.abandon();
                 if (!c.getAutoCommit()) {
                     Transactions.rollbackQuietly(c, e);
                     c.setAutoCommit(true);
@@ -114,8 +130,76 @@ public final class Exporter {
         }
     }
 
-    private long stream(Connection c, ExportQuery query, ExportRequest request, PartFiles parts, Dataset dataset)
-            throws SQLException, IOException {
+    /**
+     * The slices of a table exported at once, each on its own connection in a transaction that imports the
+     * snapshot of the export's own one: together they see exactly the rows one query would have seen.
+     * A failing slice cancels the others' queries; the caller then removes every unfinished file.
+     */
+    private long exportSlices(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, Slices slices)
+            throws Exception {
+        String snapshot;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_export_snapshot()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            snapshot = rs.getString(1);
+        }
+        if (!snapshot.matches("[0-9A-Fa-f-]+")) throw new SQLException("unexpected snapshot name " + snapshot);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(slices.size(), r -> {
+            Thread t = new Thread(r, "export-slice");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Connection> open = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            List<java.util.concurrent.Future<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < slices.size(); i++) {
+                int slice = i;
+                futures.add(pool.submit(() -> {
+                    try (Connection w = dataSource.getConnection()) {
+                        open.add(w);
+                        w.setAutoCommit(false);
+                        try (java.sql.Statement st = w.createStatement()) {
+                            st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                            st.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
+                        }
+                        try {
+                            long n = exportSlice(w, query.restrictedTo(slices.condition(slice)), request, dataset,
+                                    slices.parts(slice), slice == 0);
+                            w.commit();
+                            return n;
+                        } finally {
+                            open.remove(w);
+                            if (!w.getAutoCommit()) {
+                                w.rollback();
+                                w.setAutoCommit(true);
+                            }
+                        }
+                    }
+                }));
+            }
+            long rows = 0;
+            Exception failure = null;
+            for (java.util.concurrent.Future<Long> f : futures) {
+                try {
+                    rows += f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof Exception x ? x : new RuntimeException(e.getCause());
+                        synchronized (open) {
+                            for (Connection w : open) w.unwrap(org.postgresql.PGConnection.class).cancelQuery();
+                        }
+                    }
+                }
+            }
+            if (failure != null) throw failure;
+            return rows;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One slice (or the whole query) into its part files, in the caller's transaction. */
+    private long exportSlice(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, PartFiles parts,
+                             boolean fileWhenEmpty) throws SQLException, IOException {
         try (PreparedStatement ro = c.prepareStatement("SET TRANSACTION READ ONLY")) {
             ro.execute();
         }
@@ -123,6 +207,28 @@ public final class Exporter {
         try (PreparedStatement utc = c.prepareStatement("SET LOCAL TIME ZONE 'UTC'")) {
             utc.execute();
         }
+        try (PreparedStatement iso = c.prepareStatement("SET LOCAL DateStyle = 'ISO, MDY'")) {
+            iso.execute();
+        }
+        if (request.format() == ExportFormat.CSV) {
+            List<Column> columns = dataset != null ? dataset.columns() : columnsOf(c, query);
+            String label = (request.dataset() != null ? request.dataset() : String.valueOf(request.queryFile()))
+                    + (fileWhenEmpty ? "" : " (" + parts.prefix() + ")");
+            return CsvCopy.export(c, query, columns, parts, rowsPerFile, fileWhenEmpty, label);
+        }
+        return stream(c, query, request, parts, dataset, fileWhenEmpty);
+    }
+
+    /** The result columns of a user's SELECT, without running it. */
+    private static List<Column> columnsOf(Connection c, ExportQuery query) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + query.sql() + ") q LIMIT 0");
+             ResultSet rs = ps.executeQuery()) {
+            return columns(rs.getMetaData());
+        }
+    }
+
+    private long stream(Connection c, ExportQuery query, ExportRequest request, PartFiles parts, Dataset dataset,
+                        boolean fileWhenEmpty) throws SQLException, IOException {
         int fetch = fetchSize(c, dataset);
         long rows = 0;
         long lastLog = System.nanoTime();
@@ -134,8 +240,8 @@ public final class Exporter {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 List<Column> columns = columns(rs.getMetaData());
-                RowExtractor extractor = new RowExtractor(columns, request.format() == ExportFormat.CSV);
-                WriterLoop writer = new WriterLoop(request.format(), columns, parts, rowsPerFile, request.compression());
+                RowExtractor extractor = new RowExtractor(columns);
+                WriterLoop writer = new WriterLoop(request.format(), columns, parts, rowsPerFile, request.compression(), fileWhenEmpty);
                 try {
                     List<Object[]> batch = new ArrayList<>(WriterLoop.BATCH);
                     while (rs.next()) {
@@ -183,7 +289,7 @@ public final class Exporter {
     }
 
     private static Map<String, Object> manifest(long id, String dataset, ExportRequest request, ExportQuery query,
-                                                OffsetDateTime since, OffsetDateTime upper, PartFiles parts,
+                                                OffsetDateTime since, OffsetDateTime upper, List<PartFiles.Part> parts,
                                                 OffsetDateTime startedAt, Dataset ds) throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("export_id", id);
@@ -198,8 +304,8 @@ public final class Exporter {
         }
         m.put("watermark", watermark);
         m.put("incremental", request.incremental());
-        m.put("files", parts.parts());
-        m.put("rows", parts.parts().stream().mapToLong(PartFiles.Part::rows).sum());
+        m.put("files", parts);
+        m.put("rows", parts.stream().mapToLong(PartFiles.Part::rows).sum());
         if (ds != null) {
             m.put("columns", ds.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList());
         }
@@ -208,14 +314,14 @@ public final class Exporter {
         return m;
     }
 
-    private static void finishRow(Connection c, long id, long rows, PartFiles parts, Map<String, Object> manifest,
+    private static void finishRow(Connection c, long id, long rows, List<PartFiles.Part> parts, Map<String, Object> manifest,
                                   Dataset dataset, OffsetDateTime upper, ExportRequest request) throws Exception {
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE exports SET status = 'succeeded', record_count = ?, bytes = ?, manifest = ?::jsonb,
                        watermark = ?::jsonb, finished_at = now() WHERE id = ?""")) {
             ps.setLong(1, rows);
-            ps.setLong(2, parts.parts().stream().mapToLong(PartFiles.Part::bytes).sum());
+            ps.setLong(2, parts.stream().mapToLong(PartFiles.Part::bytes).sum());
             ps.setString(3, JSON.writeValueAsString(manifest));
             ps.setString(4, JSON.writeValueAsString(manifest.get("watermark")));
             ps.setLong(5, id);

@@ -73,6 +73,10 @@ final class PartFiles {
         }
     }
 
+    String prefix() {
+        return prefix;
+    }
+
     List<Part> parts() {
         return done;
     }

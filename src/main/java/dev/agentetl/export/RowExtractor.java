@@ -15,30 +15,12 @@ import java.util.List;
 final class RowExtractor {
 
     private final List<Column> columns;
-    private final boolean text;
-
-    /**
-     * @param text take every non-array value as the server's text (CSV needs nothing else): the
-     *             cheapest read, leaving conversions to the writer's thread
-     */
-    RowExtractor(List<Column> columns, boolean text) {
+    RowExtractor(List<Column> columns) {
         this.columns = columns;
-        this.text = text;
     }
 
     Object[] extract(ResultSet rs) throws SQLException {
         Object[] row = new Object[columns.size()];
-        if (text) {
-            for (int i = 0; i < row.length; i++) {
-                if (columns.get(i).isArray()) {
-                    Array a = rs.getArray(i + 1);
-                    row[i] = a == null ? null : (Object[]) a.getArray();
-                } else {
-                    row[i] = rs.getString(i + 1);
-                }
-            }
-            return row;
-        }
         for (int i = 0; i < row.length; i++) {
             int j = i + 1;
             Column c = columns.get(i);

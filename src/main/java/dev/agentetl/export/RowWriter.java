@@ -16,7 +16,7 @@ interface RowWriter extends AutoCloseable {
     /** A writer of the format for these columns on this stream. */
     static RowWriter open(ExportFormat format, List<Column> columns, OutputStream out, String compression) throws IOException {
         return switch (format) {
-            case CSV -> new CsvRowWriter(columns, out);
+            case CSV -> throw new IllegalArgumentException("CSV is written by the server's COPY (CsvCopy)");
             case JSONL -> new JsonLinesRowWriter(columns, out);
             case PARQUET -> new ParquetRowWriter(columns, out, compression);
         };

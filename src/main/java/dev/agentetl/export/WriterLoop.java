@@ -22,10 +22,14 @@ final class WriterLoop {
     private final PartFiles parts;
     private final long rowsPerFile;
     private final String compression;
+    private final boolean fileWhenEmpty;
     private final Thread thread;
     private volatile Throwable failure;
 
-    WriterLoop(ExportFormat format, List<Column> columns, PartFiles parts, long rowsPerFile, String compression) {
+    /** @param fileWhenEmpty whether no rows still give one file (with the header / schema) */
+    WriterLoop(ExportFormat format, List<Column> columns, PartFiles parts, long rowsPerFile, String compression,
+               boolean fileWhenEmpty) {
+        this.fileWhenEmpty = fileWhenEmpty;
         this.format = format;
         this.columns = columns;
         this.parts = parts;
@@ -96,7 +100,7 @@ final class WriterLoop {
                     }
                 }
             }
-            if (failure == null && (writer != null || parts.parts().isEmpty())) {
+            if (failure == null && (writer != null || (fileWhenEmpty && parts.parts().isEmpty()))) {
                 // an empty result still gives one file with the header / schema
                 if (writer == null) writer = RowWriter.open(format, columns, parts.next(), compression);
                 writer.close();

@@ -35,11 +35,13 @@ final class Beans {
         bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
         bind.accept("rulesImporter", rulesImporter);
         dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(),
-                config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")));
+                config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
+                // the export holds one connection for its snapshot while the slices take theirs
+                Math.min(config.getInt("agent-etl.export.connections"), config.getInt("agent-etl.db.pool-size") - 1), Long.parseLong(config.get("agent-etl.export.split-min-mb")) << 20);
         bind.accept("exporter", exporter);
         bind.accept("scheduledExports", new dev.agentetl.export.ScheduledExports(exporter,
                 config.get("agent-etl.schedule.export-snapshots.datasets", "")));
-        bind.accept("exportBenchmark", new dev.agentetl.bench.ExportBenchmark(rt.dataSource(), exporter));
+        bind.accept("exportBenchmark", new dev.agentetl.bench.ExportBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource()));
         bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));
         bind.accept("insightsBoard", new dev.agentetl.insights.InsightsBoard(rt.dataSource()));

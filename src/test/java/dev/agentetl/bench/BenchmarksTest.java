@@ -30,13 +30,18 @@ class BenchmarksTest {
     }
 
     @Test
-    void should_compare_exports_with_copy_in_one_run() throws Exception {
+    void should_compare_exports_with_their_anchors_on_a_wide_and_a_narrow_table_in_one_run() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test")) {
-            rt.run("generate", new dev.agentetl.generate.GenerateOptions(3_000, 1, java.time.LocalDate.of(2026, 1, 31), 30, true));
-            String text = rt.run("bench-export", new ExportBenchmark.Options("tool_calls")).render();
-            assertTrue(text.contains("anchor: COPY csv") && text.contains("agent-etl parquet"), text);
-            assertTrue(text.matches("(?s).*agent-etl csv\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d.]+\\s+[\\d,]+\\s+[\\d.]+x.*"), text);
+        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+            String text = rt.run("bench-export", new ExportBenchmark.Options(2_000, 20_000, null)).render();
+            assertTrue(text.contains("agent_telemetry (2,000 rows") && text.contains("tool_calls (20,000 rows"), text);
+            assertTrue(text.contains("anchor: COPY csv") && text.contains("anchor: COPY row_to_json"), text);
+            // DuckDB is a test dependency, so the anchor is found in the local Maven repository
+            assertTrue(text.matches("(?s).*anchor: CSV then DuckDB parquet\\s+2,000 .*"), text);
+            for (String format : new String[]{"csv", "jsonl", "parquet"}) {
+                assertTrue(text.matches("(?s).*agent-etl " + format + "\\s+20,000\\s+[\\d,]+\\s+[\\d.]+\\s+[\\d,]+\\s+[\\d.]+x.*"), text);
+            }
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM tool_calls"), "the user's database is untouched");
         }
     }
 
