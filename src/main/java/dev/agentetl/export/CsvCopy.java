@@ -22,7 +22,7 @@ final class CsvCopy {
     static long export(Connection c, ExportQuery query, List<Column> columns, PartFiles parts, long rowsPerFile,
                        boolean fileWhenEmpty, String label) throws SQLException, IOException {
         query.bindSettings(c);
-        CsvPartSink sink = new CsvPartSink(parts, rowsPerFile, label);
+        CsvPartSink sink = new CsvPartSink(parts, rowsPerFile, label, columns);
         c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql(query.copySql(), columns), sink);
         return sink.finish(fileWhenEmpty);
     }
@@ -33,23 +33,11 @@ final class CsvCopy {
     }
 
     /**
-     * One column in the CSV's form: timestamps ISO-8601 with microseconds and the offset (Z: the session
-     * is in UTC), booleans true/false, arrays as JSON arrays; everything else in PostgreSQL's own text
-     * (jsonb as JSON text, numeric in full, uuid).
+     * One column as the server should write it: arrays as JSON arrays; everything else in PostgreSQL's own
+     * text (jsonb as JSON text, numeric in full, uuid), timestamps and booleans reshaped by {@link CsvPartSink}.
      */
     private static String value(Column c) {
         String x = "q." + Dataset.quote(c.name());
-        // to_char has no era in YYYY: years BC (and infinity) keep PostgreSQL's text rather than a wrong year
-        if (c.isTimestampTz()) {
-            return "CASE WHEN " + x + " >= '0001-01-01 00:00:00+00' AND " + x + " < 'infinity' THEN to_char(" + x
-                    + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') ELSE " + x + "::text END";
-        }
-        if (c.isTimestamp()) {
-            return "CASE WHEN " + x + " >= '0001-01-01 00:00:00' AND " + x + " < 'infinity' THEN to_char(" + x
-                    + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US') ELSE " + x + "::text END";
-        }
-        if (c.type().equals("bool")) return "CASE WHEN " + x + " THEN 'true' WHEN NOT " + x + " THEN 'false' END";
-        if (c.isArray()) return "to_json(" + x + ")";
-        return x;
+        return c.isArray() ? "to_json(" + x + ")" : x;
     }
 }
