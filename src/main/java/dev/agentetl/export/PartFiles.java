@@ -33,15 +33,27 @@ final class PartFiles {
         this.extension = extension;
     }
 
-    /** Removes temporary files a killed export left behind (the caller holds the export's lock). */
+    /**
+     * Removes what a killed export left behind (the caller holds the export's lock, so no export of this
+     * folder is running): temporary files, and part files of an export that never wrote its manifest,
+     * which a reader of the folder would otherwise take for data.
+     */
     static void cleanDebris(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) return;
+        List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".inprogress")).toList()) {
+            files = list.toList();
+        }
+        for (Path p : files) {
+            String name = p.getFileName().toString();
+            java.util.regex.Matcher part = PART.matcher(name);
+            if (name.endsWith(".inprogress") || (part.matches() && !Files.exists(folder.resolve("_manifest-" + part.group(1) + ".json")))) {
                 Files.deleteIfExists(p);
             }
         }
     }
+
+    private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("part-(\\d{6,})-.*");
 
     OutputStream next() throws IOException {
         String name = String.format("%s-%05d.%s", prefix, done.size(), extension);
@@ -59,8 +71,15 @@ final class PartFiles {
         temp = null;
     }
 
-    /** Deletes the file being written (the export failed). */
+    /** The export failed: deletes the file being written and the ones already completed. */
     void abandon() {
+        for (Part p : done) {
+            try {
+                Files.deleteIfExists(path(p));
+            } catch (IOException ignored) {
+                // a part without its manifest is removed by the next export of this dataset
+            }
+        }
         try {
             if (stream != null) stream.close();
         } catch (IOException ignored) {

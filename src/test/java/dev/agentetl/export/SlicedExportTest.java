@@ -135,6 +135,25 @@ class SlicedExportTest {
         assertEquals(whole, sliced, "the same records, byte for byte, once sorted");
     }
 
+    @Test
+    void should_remove_the_completed_parts_of_a_failed_export_and_those_a_killed_one_left() throws Exception {
+        // the query fails at row 1500, after two files of 700 rows were complete
+        Path bad = out.resolve("bad.sql");
+        Files.writeString(bad, "SELECT id, 10 / (id - 1500) AS boom FROM wide_events ORDER BY id");
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> rt.runtime.run("export",
+                new ExportRequest(null, bad, ExportFormat.CSV, null, null, Map.of(), false, out, "snappy", "test")));
+        assertEquals(List.of(), files(".csv"), "no part of the failed export is left");
+
+        // a killed export: complete-looking parts whose manifest was never written; a finished export's stay
+        ExportReport first = export(ExportFormat.CSV, Map.of());
+        Path folder = Path.of(first.folder());
+        Files.writeString(folder.resolve("part-000777-00-00000.csv"), "id\r\n1\r\n");
+        Files.writeString(folder.resolve("part-000777-01-00003.csv"), "id\r\n2\r\n");
+        ExportReport second = export(ExportFormat.CSV, Map.of());
+        assertTrue(files(".csv").stream().noneMatch(p -> p.getFileName().toString().startsWith("part-000777")), "debris removed");
+        assertEquals(first.files().size() + second.files().size(), files(".csv").size(), "both finished exports kept");
+    }
+
     /** The records of CSV files without their headers, sorted (a record may span lines inside quotes). */
     private static List<String> rows(List<Path> files) throws Exception {
         java.util.List<String> out = new java.util.ArrayList<>();
