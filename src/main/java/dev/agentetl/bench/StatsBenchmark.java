@@ -48,13 +48,17 @@ public final class StatsBenchmark {
             try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
                 long base = count(st, "SELECT count(*) FROM tool_calls");
                 long copies = Math.max(0, options.toolCalls() / Math.max(1, base) - 1);
+                // the copies are written in time order, as telemetry is: a day's rows sit together on disk as in a
+                // real table, rather than spread over every copy (reading one day would then read the whole table).
+                // Each copy moves to a random time of its day (seeded), so copies of one row are not neighbours:
+                // identical neighbours would flatter every sort, the anchor's included.
+                st.execute("SELECT setseed(0.42)");
                 st.execute("INSERT INTO tool_calls (session_id, call_index, tool_name, tool_version, parameters, execution_time_ms, success, "
                         + "error_message, error_type, retry_count, is_parallel, parallel_batch_id, created_at) "
                         + "SELECT session_id, call_index + 100 * g, tool_name, tool_version, parameters, execution_time_ms, success, "
-                        + "error_message, error_type, retry_count, is_parallel, parallel_batch_id, created_at "
-                        + "FROM tool_calls, generate_series(1, " + copies + ") g ORDER BY created_at");
-                // in time order, as telemetry is written: a day's rows sit together on disk, as they do in a real
-                // table, rather than spread over every copy (which would make reading one day read the whole table)
+                        + "error_message, error_type, retry_count, is_parallel, parallel_batch_id, t "
+                        + "FROM tool_calls, generate_series(1, " + copies + ") g, "
+                        + "LATERAL (SELECT date_trunc('day', created_at) + random() * interval '1 day' + g * interval '0 s' AS t) j ORDER BY t");
                 st.execute("VACUUM ANALYZE tool_calls");
                 rows = count(st, "SELECT count(*) FROM tool_calls");
                 long t0 = System.nanoTime();

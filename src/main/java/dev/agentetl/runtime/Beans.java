@@ -42,7 +42,7 @@ final class Beans {
         bind.accept("scheduledExports", new dev.agentetl.export.ScheduledExports(exporter,
                 config.get("agent-etl.schedule.export-snapshots.datasets", "")));
         bind.accept("exportBenchmark", new dev.agentetl.bench.ExportBenchmark(rt.dataSource(), rt.database(), config));
-        bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource()));
+        bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource(), config.get("agent-etl.stats.work-mem")));
         bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));
         bind.accept("insightsBoard", new dev.agentetl.insights.InsightsBoard(rt.dataSource()));
         bind.accept("reportRunner", new dev.agentetl.reports.ReportRunner(rt.dataSource()));

@@ -24,9 +24,20 @@ import java.util.TreeSet;
 public final class StatsRefresher {
 
     private final DataSource dataSource;
+    private final String workMem;
 
     public StatsRefresher(DataSource dataSource) {
+        this(dataSource, "64MB");
+    }
+
+    /**
+     * @param workMem the sort memory of the rollup queries (PostgreSQL's work_mem, for their transaction only): the
+     *                percentiles sort a day's rows per group, and at the server's default of 4 MB a busy day's sort
+     *                spills to disk
+     */
+    public StatsRefresher(DataSource dataSource, String workMem) {
         this.dataSource = dataSource;
+        this.workMem = workMem;
     }
 
     public record Options(boolean full) {
@@ -65,6 +76,10 @@ public final class StatsRefresher {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
                 lock.setString(1, "refresh:" + r.statistic());
                 lock.execute();
+            }
+            try (PreparedStatement mem = c.prepareStatement("SELECT set_config('work_mem', ?, true)")) {
+                mem.setString(1, workMem);
+                mem.execute();
             }
             Long lastId = null;
             OffsetDateTime lastTime = null;
