@@ -112,6 +112,19 @@ class SlicedExportTest {
     }
 
     @Test
+    void should_filter_a_sliced_csv_by_time_and_column_as_the_database_does() throws Exception {
+        java.time.OffsetDateTime since = java.time.OffsetDateTime.parse("2026-01-01T10:00:00.5Z");
+        java.time.OffsetDateTime until = java.time.OffsetDateTime.parse("2026-01-03T00:00Z");
+        ExportReport report = (ExportReport) rt.runtime.run("export", new ExportRequest("wide_events", null, ExportFormat.CSV,
+                since, until, Map.of("ok", "true"), false, out, "snappy", "test"));
+        long expected = Sql.count(rt.db, "SELECT count(*) FROM wide_events WHERE created_at >= '2026-01-01T10:00:00.5Z' "
+                + "AND created_at < '2026-01-03T00:00Z' AND ok");
+        assertTrue(expected > 500 && expected < ROWS / 2, "the filters select part of the table: " + expected);
+        assertEquals(expected, report.rows());
+        assertEquals(expected, rows(files(".csv")).size());
+    }
+
+    @Test
     void should_write_one_header_only_file_when_no_slice_has_rows() throws Exception {
         ExportReport report = export(ExportFormat.CSV, Map.of("label", "no such label"));
         assertEquals(0, report.rows());
