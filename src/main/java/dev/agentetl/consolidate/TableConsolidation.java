@@ -38,7 +38,8 @@ final class TableConsolidation {
         registerLearners(pg, t, lineage, filtered, runId);
         t0 = lap(2, t0);
         for (String sql : Transforms.forTable(t, lineage, filtered, runId, zone)) {
-            exec(pg, sql);
+            String target = Transforms.lineageKeyedTarget(sql);
+            exec(pg, target != null && holdsNothingFrom(pg, target, lineage) ? Transforms.withoutConflictClause(sql) : sql);
         }
         t0 = lap(3, t0);
         Reconciliation.Result result = Reconciliation.compute(pg, runId, found, staged.read() - staged.staged());
@@ -136,6 +137,17 @@ final class TableConsolidation {
         }
         exec(pg, "INSERT INTO rl_learner (id, name, type, source_table, source_key, run_id) SELECT l.id, l.id, legacy_learner_type(l.id), "
                 + Transforms.literal(table) + ", l.id, " + runId + " FROM (" + select + ") l (id) ON CONFLICT DO NOTHING");
+    }
+
+    /** Whether the target has no row from this source table yet (its first consolidation). */
+    private static boolean holdsNothingFrom(Connection pg, String target, String lineage) throws SQLException {
+        try (PreparedStatement ps = pg.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM " + target + " WHERE source_table = ?)")) {
+            ps.setString(1, lineage);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     private static void exec(Connection pg, String sql) throws SQLException {

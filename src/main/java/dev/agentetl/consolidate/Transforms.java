@@ -30,6 +30,29 @@ final class Transforms {
         return out;
     }
 
+    /**
+     * Targets whose only unique key is the lineage (source table, source key). Into these, a table that has no
+     * rows there yet cannot conflict (its source keys are unique, and a failed table left nothing), so its
+     * rows go in without ON CONFLICT, whose check of every unique index per row cost a quarter of the
+     * transform (bench consolidate, 200k rows: 8.98 s with it on every statement, 6.63 s with none).
+     * Targets with natural keys (rl_q_value, rl_param, ...) always keep it.
+     */
+    private static final java.util.Set<String> KEYED_BY_LINEAGE_ONLY =
+            java.util.Set.of("rl_outcome", "rl_transition", "rl_metric", "agent_team_run", "agent_policy_snapshot");
+    private static final String NO_CONFLICT = "ON CONFLICT DO NOTHING";
+    private static final java.util.regex.Pattern INSERT_INTO = java.util.regex.Pattern.compile("^INSERT INTO (\\w+)");
+
+    /** The target of a transform statement whose ON CONFLICT may be dropped when it has none of the source's rows; else null. */
+    static String lineageKeyedTarget(String sql) {
+        java.util.regex.Matcher m = INSERT_INTO.matcher(sql);
+        return m.find() && KEYED_BY_LINEAGE_ONLY.contains(m.group(1)) && sql.endsWith(NO_CONFLICT) ? m.group(1) : null;
+    }
+
+    /** The statement as a plain INSERT. */
+    static String withoutConflictClause(String sql) {
+        return sql.substring(0, sql.length() - NO_CONFLICT.length()).stripTrailing();
+    }
+
     static boolean has(String key) {
         return SECTIONS.containsKey(key);
     }
