@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * CSV through PostgreSQL's own COPY: the server formats the rows (its fastest path), a SELECT around
@@ -27,17 +26,29 @@ final class CsvCopy {
         return sink.finish(fileWhenEmpty);
     }
 
+    /**
+     * The COPY of a SELECT. Its columns are renamed by position (q.c1, q.c2, ...) and given their names back
+     * in the output, so a user's query whose columns share a name ({@code SELECT a.id, b.id}) still works.
+     */
     static String sql(String select, List<Column> columns) {
-        String values = columns.stream().map(c -> value(c) + " AS " + Dataset.quote(c.name())).collect(Collectors.joining(", "));
-        return "COPY (SELECT " + values + " FROM (" + select + ") q) TO STDOUT (FORMAT csv, HEADER)";
+        StringBuilder values = new StringBuilder();
+        StringBuilder positions = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                values.append(", ");
+                positions.append(", ");
+            }
+            values.append(value(columns.get(i), "q.c" + (i + 1))).append(" AS ").append(Dataset.quote(columns.get(i).name()));
+            positions.append("c").append(i + 1);
+        }
+        return "COPY (SELECT " + values + " FROM (" + select + ") q (" + positions + ")) TO STDOUT (FORMAT csv, HEADER)";
     }
 
     /**
      * One column as the server should write it: arrays as JSON arrays; everything else in PostgreSQL's own
      * text (jsonb as JSON text, numeric in full, uuid), timestamps and booleans reshaped by {@link CsvPartSink}.
      */
-    private static String value(Column c) {
-        String x = "q." + Dataset.quote(c.name());
+    private static String value(Column c, String x) {
         return c.isArray() ? "to_json(" + x + ")" : x;
     }
 }

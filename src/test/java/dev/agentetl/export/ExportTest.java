@@ -175,6 +175,16 @@ class ExportTest {
     }
 
     @Test
+    void should_export_a_query_whose_columns_share_a_name_as_csv() throws Exception {
+        Path query = out.resolve("pairs.sql");
+        Files.writeString(query, "SELECT a.id, b.id, a.ok FROM quirks a JOIN quirks b ON b.id = a.id + 1 ORDER BY a.id");
+        ExportReport report = (ExportReport) runtime.run("export", new ExportRequest(null, query, ExportFormat.CSV, null, null,
+                Map.of(), false, out, "snappy", "test"));
+        assertEquals(2, report.rows());
+        assertEquals("id,id,ok\r\n1,2,true\r\n2,3,false\r\n", Files.readString(files(out.resolve("pairs"), ".csv").get(0)));
+    }
+
+    @Test
     void should_write_a_manifest_whose_checksums_match_the_files() throws Exception {
         ExportReport report = export("quirks", ExportFormat.JSONL, Map.of(), false);
         JsonNode manifest = new ObjectMapper().readTree(Path.of(report.manifest()).toFile());
