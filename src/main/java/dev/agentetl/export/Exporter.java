@@ -130,71 +130,11 @@ public final class Exporter {
         }
     }
 
-    /**
-     * The slices of a table exported at once, each on its own connection in a transaction that imports the
-     * snapshot of the export's own one: together they see exactly the rows one query would have seen.
-     * A failing slice cancels the others' queries; the caller then removes every unfinished file.
-     */
+    /** The slices of a table exported at once, each on its own connection, all in this transaction's snapshot. */
     private long exportSlices(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, Slices slices)
             throws Exception {
-        String snapshot;
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_export_snapshot()"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            snapshot = rs.getString(1);
-        }
-        if (!snapshot.matches("[0-9A-Fa-f-]+")) throw new SQLException("unexpected snapshot name " + snapshot);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(slices.size(), r -> {
-            Thread t = new Thread(r, "export-slice");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Connection> open = java.util.Collections.synchronizedList(new ArrayList<>());
-        try {
-            List<java.util.concurrent.Future<Long>> futures = new ArrayList<>();
-            for (int i = 0; i < slices.size(); i++) {
-                int slice = i;
-                futures.add(pool.submit(() -> {
-                    try (Connection w = dataSource.getConnection()) {
-                        open.add(w);
-                        w.setAutoCommit(false);
-                        try (java.sql.Statement st = w.createStatement()) {
-                            st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                            st.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
-                        }
-                        try {
-                            long n = exportSlice(w, query.restrictedTo(slices.condition(slice)), request, dataset,
-                                    slices.parts(slice), slice == 0);
-                            w.commit();
-                            return n;
-                        } finally {
-                            open.remove(w);
-                            if (!w.getAutoCommit()) {
-                                w.rollback();
-                                w.setAutoCommit(true);
-                            }
-                        }
-                    }
-                }));
-            }
-            long rows = 0;
-            Exception failure = null;
-            for (java.util.concurrent.Future<Long> f : futures) {
-                try {
-                    rows += f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof Exception x ? x : new RuntimeException(e.getCause());
-                        synchronized (open) {
-                            for (Connection w : open) w.unwrap(org.postgresql.PGConnection.class).cancelQuery();
-                        }
-                    }
-                }
-            }
-            if (failure != null) throw failure;
-            return rows;
-        } finally {
-            pool.shutdownNow();
-        }
+        return SharedSnapshot.runAll(dataSource, c, slices.size(), (w, slice) ->
+                exportSlice(w, query.restrictedTo(slices.condition(slice)), request, dataset, slices.parts(slice), slice == 0));
     }
 
     /** One slice (or the whole query) into its part files, in the caller's transaction. */
