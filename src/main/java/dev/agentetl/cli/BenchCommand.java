@@ -49,9 +49,13 @@ final class BenchCommand implements Runnable {
                 description = "DuckDB's JDBC jar for the CSV-then-Parquet anchor (default: the newest in ~/.m2, which the tests download).")
         String duckdb;
 
+        @Option(names = "--repeat", defaultValue = "2",
+                description = "Rounds of every path in turn; the best time of each counts (default: ${DEFAULT-VALUE}).")
+        int repeat;
+
         @Override String job() { return "bench-export"; }
 
-        @Override Object body() { return new dev.agentetl.bench.ExportBenchmark.Options(wideRows, narrowRows, duckdb); }
+        @Override Object body() { return new dev.agentetl.bench.ExportBenchmark.Options(wideRows, narrowRows, duckdb, repeat); }
     }
 
     @Command(name = "stats", mixinStandardHelpOptions = true,

@@ -19,7 +19,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,15 +27,17 @@ public final class ParquetRowWriter implements RowWriter {
 
     /** Row group size: what one open writer buffers in memory before it flushes to the file. */
     private static final int ROW_GROUP_BYTES = 32 << 20;
-    private static final OffsetDateTime EPOCH = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     private final List<Column> columns;
     private final Schema schema;
+    /** The non-null branch of each field's union, looked up once rather than per value. */
+    private final Schema[] types;
     private final ParquetWriter<GenericRecord> writer;
 
     public ParquetRowWriter(List<Column> columns, OutputStream out, String compression) throws IOException {
         this.columns = columns;
         this.schema = ParquetSchema.of("row", columns);
+        this.types = schema.getFields().stream().map(f -> f.schema().getTypes().get(1)).toArray(Schema[]::new);
         this.writer = AvroParquetWriter.<GenericRecord>builder(new StreamOutputFile(out))
                 .withConf(new PlainParquetConfiguration())
                 .withSchema(schema)
@@ -58,7 +59,7 @@ public final class ParquetRowWriter implements RowWriter {
     public void write(Object[] values) throws IOException {
         GenericData.Record record = new GenericData.Record(schema);
         for (int i = 0; i < columns.size(); i++) {
-            record.put(i, value(values[i], columns.get(i), schema.getFields().get(i).schema().getTypes().get(1)));
+            record.put(i, value(values[i], columns.get(i), types[i]));
         }
         writer.write(record);
     }
@@ -76,8 +77,14 @@ public final class ParquetRowWriter implements RowWriter {
                 // scale is fixed by the column type, so this only adds trailing zeros
                 return ByteBuffer.wrap(d.setScale(c.scale(), RoundingMode.UNNECESSARY).unscaledValue().toByteArray());
             }
-            case "timestamptz": return ChronoUnit.MICROS.between(EPOCH, (OffsetDateTime) v);
-            case "timestamp": return ChronoUnit.MICROS.between(EPOCH.toLocalDateTime(), (LocalDateTime) v);
+            case "timestamptz": {
+                OffsetDateTime t = (OffsetDateTime) v;
+                return Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000L), t.getNano() / 1000);
+            }
+            case "timestamp": {
+                LocalDateTime t = (LocalDateTime) v;
+                return Math.addExact(Math.multiplyExact(t.toEpochSecond(ZoneOffset.UTC), 1_000_000L), t.getNano() / 1000);
+            }
             case "date": return (int) ((LocalDate) v).toEpochDay();
             default: {
                 if (v instanceof Object[] array) {
