@@ -24,6 +24,8 @@ final class TableSlices {
     static List<String> of(Connection c, Dataset dataset, int connections, long minBytes) throws SQLException {
         List<String> whole = java.util.Collections.singletonList(null);
         if (dataset == null || connections < 2) return whole;
+        // before PostgreSQL 14 there is no TID range scan: every slice would read the whole table
+        if (c.getMetaData().getDatabaseMajorVersion() < 14) return whole;
         long size, blockSize;
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT r.relkind::text, pg_relation_size(r.oid), current_setting('block_size')::bigint
