@@ -42,10 +42,22 @@ final class RunProcess implements AutoCloseable {
     int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            Path dump = log.resolveSibling(log.getFileName() + ".threads.txt");
+            threadDump(dump); // what the process was waiting for, before it is killed
             process.destroyForcibly();
-            throw new AssertionError("run did not stop within 60 s of SIGTERM; log " + log);
+            throw new AssertionError("run did not stop within 60 s of SIGTERM; log " + log + ", threads " + dump);
         }
         return process.exitValue();
+    }
+
+    private void threadDump(Path file) {
+        try {
+            Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+            new ProcessBuilder(jstack.toString(), String.valueOf(process.pid())).redirectErrorStream(true)
+                    .redirectOutput(file.toFile()).start().waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // the assertion still names the log
+        }
     }
 
     String output() throws IOException {
