@@ -34,14 +34,14 @@ final class TextProcessor {
         }
     };
 
-    /** Token counts of tool definitions: few and repeated on every example that declares them. */
+    /** Token counts of tool definitions: one per prompt, or per set of tools inferred from the calls, repeated often. */
     private final Map<String, Integer> toolTokens = new LinkedHashMap<>(128, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
             return size() > TOOL_CACHE_ENTRIES;
         }
     };
-    private static final int TOOL_CACHE_ENTRIES = 64;
+    private static final int TOOL_CACHE_ENTRIES = 2048;
 
     TextProcessor(Redactor redactor, String encodingName) {
         this.redactor = redactor;
