@@ -19,10 +19,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import static dev.agentetl.bench.BenchSupport.ms;
 
 /**
  * {@code bench consolidate}: generated legacy SQLite files of N rows, consolidated end to end on a scratch
@@ -96,9 +97,7 @@ public final class ConsolidateBenchmark {
                         (double) pgloaderMs / Math.max(1, oursMs)));
             }
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchSupport.deleteTree(dir);
         }
         String text = out.toString();
         return () -> text;
@@ -169,7 +168,4 @@ public final class ConsolidateBenchmark {
         }
     }
 
-    private static long ms(long t0) {
-        return (System.nanoTime() - t0) / 1_000_000;
-    }
 }

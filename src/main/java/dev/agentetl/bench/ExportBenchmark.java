@@ -20,10 +20,11 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+
+import static dev.agentetl.bench.BenchSupport.count;
 
 /**
  * {@code bench export}: on a scratch database with generated telemetry multiplied to the asked sizes, for
@@ -85,9 +86,7 @@ public final class ExportBenchmark {
                 out.append(table(rt, table, dir, duckdb, options.repeat()));
             }
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchSupport.deleteTree(dir);
         }
         String text = out.toString();
         return () -> text;
@@ -139,9 +138,7 @@ public final class ExportBenchmark {
             long t0 = System.nanoTime();
             ExportReport r = (ExportReport) rt.run("export", new ExportRequest(table, null, f, null, null, Map.of(), false, dir, "snappy", "bench"));
             results.add(new Result("agent-etl " + f.extension(), r.rows(), r.bytes(), (System.nanoTime() - t0) / 1_000_000));
-            try (Stream<Path> walk = Files.walk(dir.resolve(table))) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchSupport.deleteTree(dir.resolve(table));
         }
         return results;
     }
@@ -187,10 +184,4 @@ public final class ExportBenchmark {
         return String.format("%.2fx", (double) anchorMs / Math.max(1, r.millis()));
     }
 
-    private static long count(Statement st, String sql) throws Exception {
-        try (var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

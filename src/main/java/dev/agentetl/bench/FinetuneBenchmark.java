@@ -18,9 +18,9 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
+
+import static dev.agentetl.bench.BenchSupport.count;
 
 /**
  * {@code bench finetune}: on a scratch database with generated llm_call rows multiplied to the asked count
@@ -90,9 +90,7 @@ public final class FinetuneBenchmark {
                 finetuneMs = Math.min(finetuneMs, (System.nanoTime() - t0) / 1_000_000);
             }
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchSupport.deleteTree(dir);
         }
         long heapMb = Runtime.getRuntime().maxMemory() >> 20;
         String text = String.format("fine-tuning benchmark on %,d llm_call rows (same run, best of %d alternating runs each, heap limit %,d MB)%n",
@@ -107,10 +105,4 @@ public final class FinetuneBenchmark {
         return () -> text;
     }
 
-    private static long count(Statement st, String sql) throws Exception {
-        try (var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

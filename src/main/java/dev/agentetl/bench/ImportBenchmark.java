@@ -15,9 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * {@code bench import}: imports N generated prompt files and an M-row rules file into a scratch
@@ -62,9 +60,7 @@ public final class ImportBenchmark {
                 phases.add(time(rt, "rules: one changed", new ImportRulesRequest(List.of(rules), false, "bench")));
             }
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchSupport.deleteTree(dir);
         }
         return () -> render(phases);
     }

@@ -15,6 +15,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.agentetl.bench.BenchSupport.count;
+import static dev.agentetl.bench.BenchSupport.ms;
+
 /**
  * {@code bench stats}: on a scratch database filled with generated telemetry (tool calls multiplied to
  * the asked count), the bare per-tool percentile aggregate (the anchor), a full refresh, then an
@@ -84,16 +87,5 @@ public final class StatsBenchmark {
                 (double) full / Math.max(1, anchor), (double) full / Math.max(1, incremental))
                 + "the incremental refresh:\n" + incrementalReport;
         return () -> text;
-    }
-
-    private static long count(Statement st, String sql) throws Exception {
-        try (var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static long ms(long t0) {
-        return (System.nanoTime() - t0) / 1_000_000;
     }
 }

@@ -19,9 +19,9 @@ final class CsvCopy {
 
     /** Streams one query's rows into part files; the rows written. */
     static long export(Connection c, ExportQuery query, List<Column> columns, PartFiles parts, long rowsPerFile,
-                       boolean fileWhenEmpty, String label) throws SQLException, IOException {
+                       boolean fileWhenEmpty, RowProgress progress) throws SQLException, IOException {
         query.bindSettings(c);
-        CsvPartSink sink = new CsvPartSink(parts, rowsPerFile, label, columns);
+        CsvPartSink sink = new CsvPartSink(parts, rowsPerFile, progress, columns);
         c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql(query.copySql(), columns), sink);
         return sink.finish(fileWhenEmpty);
     }

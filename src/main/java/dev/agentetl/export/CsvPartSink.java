@@ -19,7 +19,6 @@ import java.util.List;
  */
 final class CsvPartSink extends OutputStream {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CsvPartSink.class);
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] TRUE = "true".getBytes();
     private static final byte[] FALSE = "false".getBytes();
@@ -28,10 +27,8 @@ final class CsvPartSink extends OutputStream {
 
     private final PartFiles parts;
     private final long rowsPerFile;
-    private final String label;
+    private final RowProgress progress;
     private final Kind[] kinds;
-    private final long started = System.nanoTime();
-    private long lastLog = started;
     private byte[] header = new byte[256];
     private int headerLength;
     private boolean inHeader = true;
@@ -45,11 +42,10 @@ final class CsvPartSink extends OutputStream {
     private long inFile;
     private long rows;
 
-    /** @param label what the progress lines name (the dataset, and the slice when there are several) */
-    CsvPartSink(PartFiles parts, long rowsPerFile, String label, List<Column> columns) {
+    CsvPartSink(PartFiles parts, long rowsPerFile, RowProgress progress, List<Column> columns) {
         this.parts = parts;
         this.rowsPerFile = rowsPerFile;
-        this.label = label;
+        this.progress = progress;
         this.kinds = columns.stream().map(c -> c.isTimestampTz() ? Kind.TIMESTAMPTZ : c.isTimestamp() ? Kind.TIMESTAMP
                 : c.type().equals("bool") ? Kind.BOOL : Kind.AS_IS).toArray(Kind[]::new);
     }
@@ -93,7 +89,7 @@ final class CsvPartSink extends OutputStream {
                     file.write(CRLF);
                     rows++;
                     if (++inFile == rowsPerFile) closeFile();
-                    if ((rows & 4095) == 0) progress();
+                    progress.rows(rows);
                 }
                 start = i + 1;
                 field = 0;
@@ -149,13 +145,6 @@ final class CsvPartSink extends OutputStream {
         int length = 26;
         if (zone) r[length++] = 'Z';
         file.write(r, 0, length);
-    }
-
-    private void progress() {
-        long now = System.nanoTime();
-        if (now - lastLog < 3_000_000_000L) return;
-        lastLog = now;
-        LOG.info("export {}: {} rows ({} rows/s)", label, rows, rows * 1_000_000_000L / (now - started));
     }
 
     private void appendHeader(byte[] b, int off, int len) {

@@ -76,8 +76,9 @@ record ExportQuery(String sql, String copySql, List<Object> parameters, Map<Stri
 
     /** Sets the values {@link #copySql} reads, for the current transaction only, as bound parameters. */
     void bindSettings(java.sql.Connection c) throws java.sql.SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT set_config(?, ?, true)")) {
+        if (parameters.isEmpty()) return;
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT set_config(?, ?, true)")) {
+            for (int i = 0; i < parameters.size(); i++) {
                 ps.setString(1, setting(i + 1));
                 ps.setString(2, String.valueOf(parameters.get(i)));
                 ps.execute();

@@ -3,8 +3,6 @@ package dev.agentetl.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.agentetl.db.Transactions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -30,7 +28,6 @@ import java.util.Map;
  */
 public final class Exporter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Bytes of rows fetched per round trip; bounds memory whatever the row width. */
     private static final long FETCH_BYTES = 8L << 20;
@@ -101,11 +98,14 @@ public final class Exporter {
                     lock.execute();
                 }
                 PartFiles.cleanDebris(folder);
+                // the stored row width decides the fetch size and whether rows formatted here are split
+                double width = dataset == null ? 0 : rowWidth(c, dataset);
                 slices = new Slices(folder, exportId, request.format().extension(),
-                        TableSlices.of(c, dataset, slicesFor(c, request.format(), dataset), splitMinBytes));
+                        BlockRanges.of(c, dataset, slicesFor(request.format(), width), splitMinBytes));
+                int fetch = fetchSize(width);
                 long rows = slices.size() == 1
-                        ? exportSlice(c, query, request, dataset, slices.parts(0), true)
-                        : exportSlices(c, query, request, dataset, slices);
+                        ? exportSlice(c, query, request, dataset, fetch, slices.parts(0), true)
+                        : exportSlices(c, query, request, dataset, fetch, slices);
                 c.commit();
                 c.setAutoCommit(true);
                 List<PartFiles.Part> parts = slices.all();
@@ -131,15 +131,15 @@ public final class Exporter {
     }
 
     /** The slices of a table exported at once, each on its own connection, all in this transaction's snapshot. */
-    private long exportSlices(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, Slices slices)
-            throws Exception {
+    private long exportSlices(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, int fetch,
+                              Slices slices) throws Exception {
         return SharedSnapshot.runAll(dataSource, c, slices.size(), (w, slice) ->
-                exportSlice(w, query.restrictedTo(slices.condition(slice)), request, dataset, slices.parts(slice), slice == 0));
+                exportSlice(w, query.restrictedTo(slices.condition(slice)), request, dataset, fetch, slices.parts(slice), slice == 0));
     }
 
     /** One slice (or the whole query) into its part files, in the caller's transaction. */
-    private long exportSlice(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, PartFiles parts,
-                             boolean fileWhenEmpty) throws SQLException, IOException {
+    private long exportSlice(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, int fetch,
+                             PartFiles parts, boolean fileWhenEmpty) throws SQLException, IOException {
         try (PreparedStatement ro = c.prepareStatement("SET TRANSACTION READ ONLY")) {
             ro.execute();
         }
@@ -150,13 +150,13 @@ public final class Exporter {
         try (PreparedStatement iso = c.prepareStatement("SET LOCAL DateStyle = 'ISO, MDY'")) {
             iso.execute();
         }
+        RowProgress progress = new RowProgress((request.dataset() != null ? request.dataset() : String.valueOf(request.queryFile()))
+                + " (" + parts.prefix() + ")");
         if (request.format() == ExportFormat.CSV) {
             List<Column> columns = dataset != null ? dataset.columns() : columnsOf(c, query);
-            String label = (request.dataset() != null ? request.dataset() : String.valueOf(request.queryFile()))
-                    + (fileWhenEmpty ? "" : " (" + parts.prefix() + ")");
-            return CsvCopy.export(c, query, columns, parts, rowsPerFile, fileWhenEmpty, label);
+            return CsvCopy.export(c, query, columns, parts, rowsPerFile, fileWhenEmpty, progress);
         }
-        return stream(c, query, request, parts, dataset, fileWhenEmpty);
+        return stream(c, query, request, fetch, parts, fileWhenEmpty, progress);
     }
 
     /** The result columns of a user's SELECT, without running it. */
@@ -167,12 +167,9 @@ public final class Exporter {
         }
     }
 
-    private long stream(Connection c, ExportQuery query, ExportRequest request, PartFiles parts, Dataset dataset,
-                        boolean fileWhenEmpty) throws SQLException, IOException {
-        int fetch = fetchSize(c, dataset);
+    private long stream(Connection c, ExportQuery query, ExportRequest request, int fetch, PartFiles parts,
+                        boolean fileWhenEmpty, RowProgress progress) throws SQLException, IOException {
         long rows = 0;
-        long lastLog = System.nanoTime();
-        long t0 = lastLog;
         try (PreparedStatement ps = c.prepareStatement(query.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             ps.setFetchSize(fetch);
             // binary values for the types the driver reads in binary (integers, floats, timestamps, uuid, ...):
@@ -194,10 +191,7 @@ public final class Exporter {
                             writer.put(batch);
                             batch = new ArrayList<>(WriterLoop.BATCH);
                         }
-                        if ((rows & 1023) == 0 && System.nanoTime() - lastLog > 3_000_000_000L) {
-                            lastLog = System.nanoTime();
-                            LOG.info("export {}: {} rows ({} rows/s)", request.dataset() != null ? request.dataset() : request.queryFile(), rows, rows * 1_000_000_000L / (lastLog - t0));
-                        }
+                        progress.rows(rows);
                     }
                     if (!batch.isEmpty()) writer.put(batch);
                     writer.finish();
@@ -216,9 +210,8 @@ public final class Exporter {
      * limit and two connections were 1.4-1.5x faster, on wide rows (agent_telemetry) the client is, and
      * they were 15-20 % slower with twice the memory (bench export, 2 cores), so those stay on one.
      */
-    private int slicesFor(Connection c, ExportFormat format, Dataset dataset) throws SQLException {
-        if (connections < 2 || dataset == null) return 1;
-        return format == ExportFormat.CSV || rowWidth(c, dataset) <= CLIENT_FORMAT_SLICE_MAX_ROW_BYTES ? connections : 1;
+    private int slicesFor(ExportFormat format, double rowWidth) {
+        return format == ExportFormat.CSV || rowWidth <= CLIENT_FORMAT_SLICE_MAX_ROW_BYTES ? connections : 1;
     }
 
     /** Rows narrower than this (bytes, as stored) are exported over several connections in every format. */
@@ -233,10 +226,8 @@ public final class Exporter {
         }
     }
 
-    /** A fetch size that keeps about FETCH_BYTES of rows per round trip. */
-    private static int fetchSize(Connection c, Dataset dataset) throws SQLException {
-        if (dataset == null) return 1000;
-        double width = rowWidth(c, dataset);
+    /** A fetch size that keeps about FETCH_BYTES of rows per round trip (1000 rows when the width is unknown). */
+    private static int fetchSize(double width) {
         return (int) Math.max(50, Math.min(10_000, width <= 0 ? 1000 : FETCH_BYTES / (width * 3)));
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 final class RowExtractor {
 
     private final List<Column> columns;
+
     RowExtractor(List<Column> columns) {
         this.columns = columns;
     }

@@ -41,17 +41,17 @@ public final class Redactor {
     private final String profile;
     private final List<Rule> rules;
     /** The alternation of the rules that can match a text, by bit set of those rules (compiled when first needed). */
-    private final Pattern[] bySubset;
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Pattern> bySubset; // shared by the worker threads
 
     private Redactor(String profile, List<Rule> rules) {
         if (rules.size() > 16) throw new IllegalArgumentException("a redaction profile holds at most 16 rules");
         this.profile = profile;
         this.rules = List.copyOf(rules);
-        this.bySubset = new Pattern[1 << rules.size()];
+        this.bySubset = new java.util.concurrent.atomic.AtomicReferenceArray<>(1 << rules.size());
     }
 
     private Pattern pattern(int subset) {
-        Pattern p = bySubset[subset];
+        Pattern p = bySubset.get(subset);
         if (p == null) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < rules.size(); i++) {
@@ -60,7 +60,8 @@ public final class Redactor {
                 // each rule is its own named group; flags inside a rule stay inside its group
                 sb.append("(?<r").append(i).append(">(?:").append(rules.get(i).regex()).append("))");
             }
-            p = bySubset[subset] = Pattern.compile(sb.toString());
+            p = Pattern.compile(sb.toString());
+            bySubset.set(subset, p); // two threads may compile the same one: equal patterns, either will do
         }
         return p;
     }

@@ -31,6 +31,7 @@ final class SplitFiles implements AutoCloseable {
             new Column("tokens", "int4", null, null));
 
     private final Map<String, Target> targets = new LinkedHashMap<>();
+    private boolean closed;
 
     private static final class Target {
         final String file;
@@ -81,8 +82,6 @@ final class SplitFiles implements AutoCloseable {
                 example.conversationId(), example.source(), example.sourceId(), example.model(), (long) tokens});
         t.examples++;
     }
-
-    private boolean closed;
 
     /** Closes both files and returns their facts. */
     List<FileFacts> finish() throws IOException {

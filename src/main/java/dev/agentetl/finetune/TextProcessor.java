@@ -16,8 +16,6 @@ import java.util.Map;
  */
 final class TextProcessor {
 
-    /** Texts shorter than this are cheap to redo and not worth a cache entry. */
-    private static final int CACHE_MIN_LENGTH = 1;
     private static final int CACHE_ENTRIES = 8192;
     /** Texts longer than this are not cached (they are rarely repeated and would crowd the cache). */
     private static final int CACHE_MAX_LENGTH = 64 * 1024;
@@ -62,14 +60,10 @@ final class TextProcessor {
                         + Arrays.stream(EncodingType.values()).map(EncodingType::getName).toList()));
     }
 
-    String encodingName() {
-        return encoding.getName();
-    }
-
     /** The redacted text, its token count and the replacements per rule (by position in the profile). */
     Processed process(String text) {
         if (text == null) return new Processed(null, 0, Redactor.Result.NONE);
-        boolean cacheable = text.length() >= CACHE_MIN_LENGTH && text.length() <= CACHE_MAX_LENGTH;
+        boolean cacheable = text.length() <= CACHE_MAX_LENGTH;
         Processed p = cacheable ? cache.get(text) : null;
         if (p == null) {
             Redactor.Result r = redactor.redact(text);
@@ -82,7 +76,7 @@ final class TextProcessor {
     /** Tokens of a text that is not redacted (tool definitions). */
     int tokens(String text) {
         if (text == null) return 0;
-        if (text.length() >= CACHE_MIN_LENGTH && text.length() <= CACHE_MAX_LENGTH) {
+        if (text.length() <= CACHE_MAX_LENGTH) {
             return toolTokens.computeIfAbsent(text, encoding::countTokensOrdinary);
         }
         return encoding.countTokensOrdinary(text);

@@ -15,9 +15,9 @@ import java.util.List;
  * The ranges cover the table's blocks when the snapshot is taken; the last range is open-ended, so a row
  * the snapshot sees can never fall outside every range (visible rows are in blocks that already exist).
  */
-final class TableSlices {
+final class BlockRanges {
 
-    private TableSlices() {
+    private BlockRanges() {
     }
 
     /** One slice's extra condition (our own text: block numbers only); a single null for "the whole table". */
