@@ -98,6 +98,12 @@ public final class Exporter {
                     lock.execute();
                 }
                 PartFiles.cleanDebris(folder);
+                Path finished = folder.resolve(String.format("_manifest-%06d.json", exportId));
+                if (Files.exists(finished)) {
+                    // export ids count per database: another database's export with this id wrote here; never overwrite it
+                    throw new IllegalStateException(finished + " already exists, written by another database's export with the "
+                            + "same id; choose another --out folder (or move the old output away)");
+                }
                 // the stored row width decides the fetch size and whether rows formatted here are split
                 double width = dataset == null ? 0 : rowWidth(c, dataset);
                 slices = new Slices(folder, exportId, request.format().extension(),

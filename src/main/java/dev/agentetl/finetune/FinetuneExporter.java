@@ -76,6 +76,7 @@ public final class FinetuneExporter {
             Path temp = parent.resolve("." + name + ".inprogress");
             Path folder = parent.resolve(name);
             try {
+                if (Files.exists(folder)) throw collision(folder);
                 Files.createDirectories(temp);
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
@@ -274,6 +275,15 @@ public final class FinetuneExporter {
             ps.setLong(5, id);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Export ids count per database, so another database's dataset (or a database since replaced) may already
+     * hold this name in the same output folder: refuse rather than mix the two.
+     */
+    static IllegalStateException collision(Path existing) {
+        return new IllegalStateException(existing + " already exists, written by another database's export with the "
+                + "same id; choose another --out folder (or move the old output away)");
     }
 
     private static void deleteQuietly(Path dir) {

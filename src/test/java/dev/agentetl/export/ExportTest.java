@@ -185,6 +185,19 @@ class ExportTest {
     }
 
     @Test
+    void should_refuse_to_overwrite_an_export_of_another_database_with_the_same_id() throws Exception {
+        ExportReport first = export("quirks", ExportFormat.CSV, Map.of(), false);
+        byte[] before = Files.readAllBytes(files(out, ".csv").get(0));
+        // another database (or this one, rebuilt) counts export ids from the same start
+        Sql.exec(db, "ALTER SEQUENCE " + Sql.value(db, "SELECT pg_get_serial_sequence('exports', 'id')") + " RESTART WITH " + first.exportId());
+        Sql.exec(db, "DELETE FROM exports");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> export("quirks", ExportFormat.CSV, Map.of("label", "plain"), false));
+        assertTrue(String.valueOf(e.getMessage()).contains("already exists") || String.valueOf(e.getCause()).contains("already exists"), e.toString());
+        assertEquals(1, files(out, ".csv").size());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(files(out, ".csv").get(0))), "the earlier export is untouched");
+    }
+
+    @Test
     void should_write_a_manifest_whose_checksums_match_the_files() throws Exception {
         ExportReport report = export("quirks", ExportFormat.JSONL, Map.of(), false);
         JsonNode manifest = new ObjectMapper().readTree(Path.of(report.manifest()).toFile());

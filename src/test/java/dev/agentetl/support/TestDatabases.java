@@ -45,13 +45,26 @@ public final class TestDatabases {
         return server().jdbcUrl().replace("/postgres", "/" + name);
     }
 
-    /** Configuration pointing at a new empty database, with the project root as home. */
+    /**
+     * Configuration pointing at a new empty database, with the project root as home (for routes and
+     * migrations) and the folders jobs write into (exports, legacy files, inbox) in a temporary folder of its
+     * own: tests never write into the project's exports/ or data/, nor meet what a demo left there.
+     */
     public static AppConfig freshConfig() {
+        Path scratch;
+        try {
+            scratch = java.nio.file.Files.createTempDirectory("agent-etl-test");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         return AppConfig.load().with(Map.of(
                 "agent-etl.db.url", freshDatabaseUrl(),
                 "agent-etl.db.user", "postgres",
                 "agent-etl.db.password", "",
-                "agent-etl.home", Path.of("").toAbsolutePath().toString()));
+                "agent-etl.home", Path.of("").toAbsolutePath().toString(),
+                "agent-etl.exports-dir", scratch.resolve("exports").toString(),
+                "agent-etl.legacy-dir", scratch.resolve("legacy").toString(),
+                "agent-etl.inbox-dir", scratch.resolve("inbox").toString()));
     }
 
     public static Connection connect(AppConfig config) throws SQLException {
