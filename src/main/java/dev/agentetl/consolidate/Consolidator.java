@@ -31,13 +31,23 @@ public final class Consolidator {
         void committed(String table);
     }
 
+    /** The default of agent-etl.consolidate.bulk-min-rows. */
+    public static final long DEFAULT_BULK_MIN_ROWS = 50_000;
+
     private final DataSource dataSource;
     private final String defaultZone;
+    private final long bulkMinRows;
     private AfterTable afterTable = t -> { };
 
     public Consolidator(DataSource dataSource, String defaultZone) {
+        this(dataSource, defaultZone, DEFAULT_BULK_MIN_ROWS);
+    }
+
+    /** @param bulkMinRows rows an insert into one target must bring to be done as a bulk load ({@link BulkLoad}); 0: never */
+    public Consolidator(DataSource dataSource, String defaultZone, long bulkMinRows) {
         this.dataSource = dataSource;
         this.defaultZone = defaultZone;
+        this.bulkMinRows = bulkMinRows;
     }
 
     void afterTable(AfterTable hook) {
@@ -106,7 +116,7 @@ public final class Consolidator {
             }
         }
         List<Reconciliation.Result> results = new ArrayList<>();
-        TableConsolidation job = new TableConsolidation();
+        TableConsolidation job = new TableConsolidation(bulkMinRows);
         for (LegacySource.Found f : probe.tables()) {
             if (done.contains(f.table())) {
                 try (Connection c = dataSource.getConnection()) {

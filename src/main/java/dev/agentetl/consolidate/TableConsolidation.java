@@ -16,6 +16,12 @@ import java.util.List;
 final class TableConsolidation {
 
     private final Stager stager = new Stager();
+    private final long bulkMinRows;
+
+    /** @param bulkMinRows rows an insert must bring before its target's indexes are set aside ({@link BulkLoad}); 0: never */
+    TableConsolidation(long bulkMinRows) {
+        this.bulkMinRows = bulkMinRows;
+    }
 
     /** Time spent per phase over every table this instance consolidated, in the order the phases run. */
     private final long[] phaseNanos = new long[PHASES.length];
@@ -39,7 +45,19 @@ final class TableConsolidation {
         t0 = lap(2, t0);
         for (String sql : Transforms.forTable(t, lineage, filtered, runId, zone)) {
             String target = Transforms.lineageKeyedTarget(sql);
-            exec(pg, target != null && holdsNothingFrom(pg, target, lineage) ? Transforms.withoutConflictClause(sql) : sql);
+            if (target == null || !holdsNothingFrom(pg, target, lineage)) {
+                exec(pg, sql);
+                continue;
+            }
+            String insert = Transforms.withoutConflictClause(sql);
+            long incoming = staged.staged() * t.fanOut().getOrDefault(target, 1);
+            if (BulkLoad.worthIt(pg, target, incoming, bulkMinRows)) {
+                BulkLoad bulk = BulkLoad.setAside(pg, target);
+                exec(pg, insert);
+                bulk.putBack(pg);
+            } else {
+                exec(pg, insert);
+            }
         }
         t0 = lap(3, t0);
         Reconciliation.Result result = Reconciliation.compute(pg, runId, found, staged.read() - staged.staged());
@@ -83,12 +101,13 @@ final class TableConsolidation {
         if (checks.isEmpty()) {
             return null;
         }
-        // one scan of the staged table, however many checks; the checks filter first, so the reasons and
-        // details are only spelled out for the few rows that fail (most tables have none)
+        // one scan of the staged table, however many checks, and only of the rows the client's checks did not
+        // vouch for while staging (_checked); the checks filter first, so the reasons and details are only
+        // spelled out for the few rows that fail (most tables have none)
         List<String> conditions = checks.stream().map(c -> c.condition).toList();
         List<String> rows = checks.stream().map(c -> c.row).toList();
         sql.append("SELECT ").append(runId).append(", ").append(Transforms.literal(table)).append(", _source_key, x.reason, x.detail")
-                .append(" FROM (SELECT * ").append(from).append(" s WHERE ").append(String.join(" OR ", conditions))
+                .append(" FROM (SELECT * ").append(from).append(" s WHERE NOT s._checked AND (").append(String.join(" OR ", conditions)).append(")")
                 .append(") s CROSS JOIN LATERAL (VALUES ").append(String.join(", ", rows))
                 .append(") x (reason, failed, detail) WHERE x.failed ON CONFLICT DO NOTHING");
         return sql.toString();

@@ -1,9 +1,11 @@
 package dev.agentetl.db;
 
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -86,6 +88,24 @@ public final class CopyBuffer {
         text.setLength(0);
         rows = 0;
         return b;
+    }
+
+    /**
+     * Starts one COPY for a stream of rows handed over with {@link #drainTo}: the server stores rows while
+     * the caller is still producing the next ones (a COPY per chunk would make each side wait for the other).
+     */
+    public CopyIn open(CopyManager copy) throws SQLException {
+        return copy.copyIn("COPY " + table + " (" + columns + ") FROM STDIN");
+    }
+
+    /** Writes the buffered rows into an open COPY and empties the buffer. */
+    public void drainTo(CopyIn in) throws SQLException {
+        if (rows == 0) return;
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        in.writeToCopy(bytes, 0, bytes.length);
+        total += rows;
+        rows = 0;
+        text.setLength(0);
     }
 
     /** Sends the buffered rows and empties the buffer; returns how many rows were sent. */

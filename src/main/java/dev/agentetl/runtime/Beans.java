@@ -50,7 +50,8 @@ final class Beans {
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
         String zone = config.get("agent-etl.consolidate.source-time-zone", "");
         bind.accept("consolidator", new dev.agentetl.consolidate.Consolidator(rt.dataSource(),
-                zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone));
+                zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone,
+                Long.parseLong(config.get("agent-etl.consolidate.bulk-min-rows"))));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
         bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),
                 config.path("agent-etl.exports-dir"), new dev.agentetl.finetune.FinetuneExporter.Settings(
