@@ -21,10 +21,23 @@ import java.util.List;
  * its indexes and foreign keys in place took 18.6 s, of which 8.4 s were the per-row foreign key triggers;
  * the heap alone takes 0.8 s and building its three secondary indexes afterwards 3.2 s.
  *
- * <p>The primary key and every index a constraint relies on stay in place (other tables' foreign keys
- * may reference them).
+ * <p>What is set aside depends on the sizes ({@link #plan}): the foreign keys alone when the insert is big
+ * but the table much bigger (re-validating reads the whole table), the indexes too when the insert is at
+ * least a quarter of the table (rebuilding sorts it whole). The primary key, every index a constraint
+ * relies on (other tables' foreign keys may reference them) and, for inserts with ON CONFLICT, every
+ * unique index (the conflict arbiters) stay in place.
  */
 final class BulkLoad {
+
+    /** What an insert sets aside. */
+    enum Plan {
+        /** nothing: a plain insert */
+        NONE,
+        /** the foreign keys */
+        KEYS,
+        /** the foreign keys and the secondary indexes */
+        KEYS_AND_INDEXES
+    }
 
     private final String target;
     private final List<String> indexDefinitions;
@@ -36,33 +49,68 @@ final class BulkLoad {
         this.foreignKeys = foreignKeys;
     }
 
-    /** Drops the target's secondary indexes and foreign keys, remembering their definitions. */
-    static BulkLoad setAside(Connection pg, String target) throws SQLException {
-        List<String> indexNames = new ArrayList<>();
-        List<String> indexDefinitions = new ArrayList<>();
+    /**
+     * The plan for inserting {@code incoming} rows into the target, from its size. Measured on rl_transition
+     * (90,000 rows per legacy history table, PostgreSQL 18): the foreign key on run_id costs about 10.7 us per
+     * inserted row as a trigger, re-validating it about 0.75 us per row the table holds, so setting it aside
+     * pays from incoming = existing / 12; kept in place, the indexes cost about 20 us per inserted row,
+     * rebuilt about 4.7 us per row the table then holds, which breaks even near incoming = existing / 4.
+     * Nothing is set aside for fewer than {@code minRows} rows (0: never), whose locks would outweigh the gain.
+     */
+    static Plan plan(Connection pg, String target, long incoming, long minRows) throws SQLException {
+        if (minRows <= 0 || incoming < minRows) {
+            return Plan.NONE;
+        }
+        long existing;
         try (PreparedStatement ps = pg.prepareStatement("""
-                SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
-                WHERE i.indrelid = ?::regclass AND NOT i.indisprimary
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-                ORDER BY i.indexrelid""")) {
+                SELECT GREATEST(c.reltuples, COALESCE(s.n_live_tup, 0))::bigint FROM pg_class c
+                LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = ?::regclass""")) {
             ps.setString(1, target);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    indexNames.add(rs.getString(1));
-                    indexDefinitions.add(rs.getString(2));
+                rs.next();
+                existing = rs.getLong(1);
+            }
+        }
+        if (incoming * 4 >= existing) return Plan.KEYS_AND_INDEXES;
+        if (incoming * 12 >= existing) return Plan.KEYS;
+        return Plan.NONE;
+    }
+
+    /**
+     * Drops what the plan sets aside, remembering the definitions; {@code keepUnique} keeps every unique index
+     * (an insert with ON CONFLICT needs them as arbiters).
+     */
+    static BulkLoad setAside(Connection pg, String target, Plan plan, boolean keepUnique) throws SQLException {
+        List<String> indexNames = new ArrayList<>();
+        List<String> indexDefinitions = new ArrayList<>();
+        if (plan == Plan.KEYS_AND_INDEXES) {
+            try (PreparedStatement ps = pg.prepareStatement("""
+                    SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+                    WHERE i.indrelid = ?::regclass AND NOT i.indisprimary AND NOT (i.indisunique AND ?)
+                      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                    ORDER BY i.indexrelid""")) {
+                ps.setString(1, target);
+                ps.setBoolean(2, keepUnique);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        indexNames.add(rs.getString(1));
+                        indexDefinitions.add(rs.getString(2));
+                    }
                 }
             }
         }
         List<String> constraintNames = new ArrayList<>();
         List<String> foreignKeys = new ArrayList<>();
-        try (PreparedStatement ps = pg.prepareStatement("""
-                SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint
-                WHERE conrelid = ?::regclass AND contype = 'f' ORDER BY oid""")) {
-            ps.setString(1, target);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    constraintNames.add(rs.getString(1));
-                    foreignKeys.add("ADD CONSTRAINT " + rs.getString(1) + " " + rs.getString(2));
+        if (plan != Plan.NONE) {
+            try (PreparedStatement ps = pg.prepareStatement("""
+                    SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint
+                    WHERE conrelid = ?::regclass AND contype = 'f' ORDER BY oid""")) {
+                ps.setString(1, target);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        constraintNames.add(rs.getString(1));
+                        foreignKeys.add("ADD CONSTRAINT " + rs.getString(1) + " " + rs.getString(2));
+                    }
                 }
             }
         }
@@ -86,28 +134,6 @@ final class BulkLoad {
             }
             if (!foreignKeys.isEmpty()) {
                 st.execute("ALTER TABLE " + target + " " + String.join(", ", foreignKeys));
-            }
-        }
-    }
-
-    /**
-     * Whether setting the target's indexes aside pays for an insert of {@code incoming} rows: at least
-     * {@code minRows}, and at least a quarter as many as the target holds already. Measured on rl_transition
-     * (90,000 rows per legacy history table): kept in place, its indexes and foreign key cost about 34 us
-     * per inserted row; set aside, the insert costs about 9 us per row and the rebuild about 4.7 us per row
-     * the table then holds, which breaks even near incoming = existing / 4.
-     */
-    static boolean worthIt(Connection pg, String target, long incoming, long minRows) throws SQLException {
-        if (minRows <= 0 || incoming < minRows) {
-            return false;
-        }
-        try (PreparedStatement ps = pg.prepareStatement("""
-                SELECT GREATEST(c.reltuples, COALESCE(s.n_live_tup, 0))::bigint FROM pg_class c
-                LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = ?::regclass""")) {
-            ps.setString(1, target);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return incoming * 4 >= rs.getLong(1);
             }
         }
     }

@@ -44,19 +44,17 @@ final class TableConsolidation {
         registerLearners(pg, t, lineage, filtered, runId);
         t0 = lap(2, t0);
         for (String sql : Transforms.forTable(t, lineage, filtered, runId, zone)) {
-            String target = Transforms.lineageKeyedTarget(sql);
-            if (target == null || !holdsNothingFrom(pg, target, lineage)) {
-                exec(pg, sql);
-                continue;
-            }
-            String insert = Transforms.withoutConflictClause(sql);
+            String target = Transforms.target(sql);
+            boolean plain = Transforms.lineageKeyedTarget(sql) != null && holdsNothingFrom(pg, target, lineage);
+            String insert = plain ? Transforms.withoutConflictClause(sql) : sql;
             long incoming = staged.staged() * t.fanOut().getOrDefault(target, 1);
-            if (BulkLoad.worthIt(pg, target, incoming, bulkMinRows)) {
-                BulkLoad bulk = BulkLoad.setAside(pg, target);
+            BulkLoad.Plan plan = BulkLoad.plan(pg, target, incoming, bulkMinRows);
+            if (plan == BulkLoad.Plan.NONE) {
+                exec(pg, insert);
+            } else {
+                BulkLoad bulk = BulkLoad.setAside(pg, target, plan, !plain);
                 exec(pg, insert);
                 bulk.putBack(pg);
-            } else {
-                exec(pg, insert);
             }
         }
         t0 = lap(3, t0);

@@ -48,6 +48,13 @@ final class Transforms {
         return m.find() && KEYED_BY_LINEAGE_ONLY.contains(m.group(1)) && sql.endsWith(NO_CONFLICT) ? m.group(1) : null;
     }
 
+    /** The table a transform statement inserts into. */
+    static String target(String sql) {
+        java.util.regex.Matcher m = INSERT_INTO.matcher(sql);
+        if (!m.find()) throw new IllegalStateException("a transform statement that is not an INSERT: " + sql);
+        return m.group(1);
+    }
+
     /** The statement as a plain INSERT. */
     static String withoutConflictClause(String sql) {
         return sql.substring(0, sql.length() - NO_CONFLICT.length()).stripTrailing();

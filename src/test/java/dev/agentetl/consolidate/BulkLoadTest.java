@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BulkLoadTest {
 
-    private static final List<String> LINEAGE_KEYED = List.of("rl_outcome", "rl_transition", "rl_metric", "agent_team_run",
-            "agent_policy_snapshot");
+    private static final List<String> TARGETS = List.of("rl_outcome", "rl_transition", "rl_metric", "agent_team_run",
+            "agent_policy_snapshot", "rl_q_value", "rl_param", "rl_task_stat", "agent_team_config", "ui_failed_call", "ui_session");
 
     @Test
     void bulkLoadsWriteTheSameRowsAsPlainInsertsAndPutEveryIndexAndKeyBack(@TempDir Path dir) throws Exception {
@@ -40,7 +40,9 @@ class BulkLoadTest {
             plain = contents(t.db);
             plainSchema = schema(t.db);
         }
-        try (TestRuntime t = TestRuntime.start(Map.of("agent-etl.consolidate.bulk-min-rows", "1000"))) {
+        // 50 rows: every big first load sets indexes and keys aside, later ones into a bigger rl_transition only
+        // its foreign key, and the keyed tables' inserts with ON CONFLICT keep their unique indexes
+        try (TestRuntime t = TestRuntime.start(Map.of("agent-etl.consolidate.bulk-min-rows", "50"))) {
             long indexBefore = Sql.count(t.db, "SELECT 'idx_rl_outcome_learner'::regclass::oid::bigint");
             ConsolidationReport r = (ConsolidationReport) ConsolidateTest.run(t, dir, "UTC");
             assertTrue(r.problems().isEmpty(), r.render());
@@ -61,7 +63,7 @@ class BulkLoadTest {
             Map<String, String> before = schema(t.db);
             try (Connection c = t.runtime.dataSource().getConnection()) {
                 c.setAutoCommit(false);
-                BulkLoad bulk = BulkLoad.setAside(c, "rl_outcome");
+                BulkLoad bulk = BulkLoad.setAside(c, "rl_outcome", BulkLoad.Plan.KEYS_AND_INDEXES, false);
                 assertEquals(0, Sql.count(c, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'rl_outcome'::regclass AND contype = 'f'"));
                 // a row whose learner does not exist: nothing checks it until the foreign key comes back
                 Sql.exec(c, "INSERT INTO rl_outcome (learner_id, source_table, source_key) VALUES ('nobody', 'x', '1')");
@@ -70,13 +72,22 @@ class BulkLoadTest {
                 c.rollback();
             }
             assertEquals(before, schema(t.db), "indexes and foreign keys are back after the rollback");
+
+            // for an insert with ON CONFLICT the unique indexes stay: they are its arbiters
+            try (Connection c = t.runtime.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                BulkLoad.setAside(c, "rl_outcome", BulkLoad.Plan.KEYS_AND_INDEXES, true);
+                assertEquals(List.of("rl_outcome_pkey", "uq_rl_outcome_source"), names(c,
+                        "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'rl_outcome'::regclass ORDER BY 1"));
+                c.rollback();
+            }
             assertEquals(0, Sql.count(t.db, "SELECT count(*) FROM rl_outcome"));
 
             // and one that succeeds leaves them as they were, too
             try (Connection c = t.runtime.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 Sql.exec(c, "INSERT INTO rl_learner (id, name, type) VALUES ('tool_selector', 'tool_selector', 'q_learning')");
-                BulkLoad bulk = BulkLoad.setAside(c, "rl_outcome");
+                BulkLoad bulk = BulkLoad.setAside(c, "rl_outcome", BulkLoad.Plan.KEYS_AND_INDEXES, false);
                 Sql.exec(c, "INSERT INTO rl_outcome (learner_id, source_table, source_key) VALUES ('tool_selector', 'x', '1')");
                 bulk.putBack(c);
                 c.commit();
@@ -86,20 +97,28 @@ class BulkLoadTest {
         }
     }
 
-    /** A digest of each lineage-keyed target's rows, without the generated id and the run. */
+    private static List<String> names(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    /** A digest of each target's rows, without the generated id and the run. */
     private static Map<String, String> contents(Connection db) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String table : LINEAGE_KEYED) {
+        for (String table : TARGETS) {
             out.put(table, Sql.count(db, "SELECT count(*) FROM " + table) + " rows, " + Sql.value(db,
                     "SELECT md5(string_agg(j, '|' ORDER BY j)) FROM (SELECT (to_jsonb(r) - 'id' - 'run_id')::text j FROM " + table + " r) x"));
         }
         return out;
     }
 
-    /** Every index definition and foreign key (with whether it is validated) of the lineage-keyed targets. */
+    /** Every index definition and constraint (with whether it is validated) of the targets. */
     private static Map<String, String> schema(Connection db) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String table : LINEAGE_KEYED) {
+        for (String table : TARGETS) {
             List<String> parts = new ArrayList<>();
             try (PreparedStatement ps = db.prepareStatement("""
                     SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ?
