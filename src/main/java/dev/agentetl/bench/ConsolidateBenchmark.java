@@ -43,7 +43,15 @@ public final class ConsolidateBenchmark {
         this.config = config;
     }
 
-    public record Options(long rows, String pgloader) {
+    /** {@code repeat}: rounds of the whole comparison on fresh scratch databases; the best time of each path counts. */
+    public record Options(long rows, String pgloader, int repeat) {
+        public Options(long rows, String pgloader) {
+            this(rows, pgloader, 1);
+        }
+    }
+
+    /** One round's times: ours end to end, our transform phase, the two anchors. */
+    private record Round(long oursMs, long transformMs, long anchorMs, long tempAnchorMs, ConsolidationReport report) {
     }
 
     public JobReport run(Options options) throws Exception {
@@ -52,63 +60,77 @@ public final class ConsolidateBenchmark {
         try {
             LegacyFiles.Written files = LegacyFiles.write(dir, options.rows(), 42);
             long rows = files.total();
-            long oursMs;
-            long anchorMs = 0;
-            long tempAnchorMs = 0;
-            ConsolidationReport report;
-            try (ScratchDatabase scratch = new ScratchDatabase(admin, server, config);
-                 AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
-                long t0 = System.nanoTime();
-                report = (ConsolidationReport) rt.run("consolidate", new ConsolidateRequest("sqlite:" + dir, "UTC", false, false, false, null));
-                oursMs = ms(t0);
-                // the anchor: the same target rows inserted again by a plain INSERT ... SELECT into a table of the same
-                // shape and indexes (no conversions, no foreign key checks), logged like the targets; and, for
-                // reference, the same into a temporary table, which writes no WAL at all
-                try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
-                    List<String> targets = new ArrayList<>();
-                    try (ResultSet rs = st.executeQuery("SELECT quote_ident(table_name) FROM information_schema.columns "
-                            + "WHERE table_schema = 'public' AND column_name = 'run_id' AND table_name NOT LIKE 'consolidation%' ORDER BY 1")) {
-                        while (rs.next()) targets.add(rs.getString(1));
-                    }
-                    for (String table : targets) {
-                        st.execute("CREATE TABLE public.bench_anchor (LIKE public." + table + " INCLUDING ALL)");
-                        long a0 = System.nanoTime();
-                        st.execute("INSERT INTO public.bench_anchor SELECT * FROM public." + table + " WHERE run_id IS NOT NULL");
-                        anchorMs += ms(a0);
-                        st.execute("DROP TABLE public.bench_anchor");
-                        st.execute("CREATE TEMP TABLE bench_anchor_temp (LIKE public." + table + " INCLUDING ALL)");
-                        a0 = System.nanoTime();
-                        st.execute("INSERT INTO bench_anchor_temp SELECT * FROM public." + table + " WHERE run_id IS NOT NULL");
-                        tempAnchorMs += ms(a0);
-                        st.execute("DROP TABLE bench_anchor_temp");
-                    }
-                }
+            int rounds = Math.max(1, options.repeat());
+            Round best = null;
+            PgloaderRun pgloader = null;
+            for (int i = 0; i < rounds; i++) {
+                Round r = round(dir);
+                best = best == null ? r : new Round(Math.min(best.oursMs(), r.oursMs()), Math.min(best.transformMs(), r.transformMs()),
+                        Math.min(best.anchorMs(), r.anchorMs()), Math.min(best.tempAnchorMs(), r.tempAnchorMs()),
+                        r.oursMs() < best.oursMs() ? r.report() : best.report());
+                PgloaderRun p = pgloader(options, dir, rows);
+                pgloader = pgloader == null || (p.millis() > 0 && (pgloader.millis() == 0 || p.millis() < pgloader.millis())) ? p : pgloader;
             }
-            PgloaderRun pgloader = pgloader(options, dir, rows);
+            ConsolidationReport report = best.report();
             long heapMb = Runtime.getRuntime().maxMemory() >> 20;
-            long transformMs = report.phaseMillis().getOrDefault("transform", 0L);
-            out.insert(0, String.format("consolidate benchmark on %,d generated legacy rows in %d tables (same run, heap limit %,d MB)%n",
-                    rows, files.rowsPerTable().size(), heapMb)
-                    + String.format("%-44s %10s %12s%n", "step", "seconds", "rows/s")
-                    + String.format("%-44s %10.2f %,12d%n", "agent-etl consolidate (end to end)", oursMs / 1000.0, rows * 1000 / Math.max(1, oursMs))
-                    + String.format("  phases: %s%n", report.phaseMillis())
-                    + String.format("%-44s %10.2f %12s%n", "anchor: INSERT ... SELECT of the target rows", anchorMs / 1000.0,
-                    report.rowsWritten() + " rows")
-                    + String.format("%-44s %10.2f %12s%n", "  the same into temporary tables (no WAL)", tempAnchorMs / 1000.0, "")
-                    + pgloader.line()
-                    + String.format("transform / plain INSERT ... SELECT of the same target rows: %.2fx (target <= 1.2x; %.2fx against the temporary tables)%n",
-                    (double) transformMs / Math.max(1, anchorMs), (double) transformMs / Math.max(1, tempAnchorMs))
-                    + (report.problems().isEmpty() ? "" : "consolidate reported problems: " + report.problems() + "\n"));
-            long pgloaderMs = pgloader.millis();
-            if (pgloaderMs > 0) {
+            out.append(String.format("consolidate benchmark on %,d generated legacy rows in %d tables (same run, heap limit %,d MB, best of %d round%s)%n",
+                    rows, files.rowsPerTable().size(), heapMb, rounds, rounds == 1 ? "" : "s"))
+                    .append(String.format("%-44s %10s %12s%n", "step", "seconds", "rows/s"))
+                    .append(String.format("%-44s %10.2f %,12d%n", "agent-etl consolidate (end to end)", best.oursMs() / 1000.0,
+                            rows * 1000 / Math.max(1, best.oursMs())))
+                    .append(String.format("  phases (its fastest round): %s%n", report.phaseMillis()))
+                    .append(String.format("%-44s %10.2f%n", "  transform phase (fastest round)", best.transformMs() / 1000.0))
+                    .append(String.format("%-44s %10.2f %12s%n", "anchor: INSERT ... SELECT of the target rows", best.anchorMs() / 1000.0,
+                            report.rowsWritten() + " rows"))
+                    .append(String.format("%-44s %10.2f%n", "  the same into temporary tables (no WAL)", best.tempAnchorMs() / 1000.0))
+                    .append(pgloader.line())
+                    .append(String.format("transform / plain INSERT ... SELECT of the same target rows: %.2fx (target <= 1.2x; %.2fx against the temporary tables)%n",
+                            (double) best.transformMs() / Math.max(1, best.anchorMs()), (double) best.transformMs() / Math.max(1, best.tempAnchorMs())))
+                    .append(report.problems().isEmpty() ? "" : "consolidate reported problems: " + report.problems() + "\n");
+            if (pgloader.millis() > 0) {
                 out.append(String.format("end to end, agent-etl rows/s / pgloader rows/s: %.2fx (target >= 1.5x)%n",
-                        (double) pgloaderMs / Math.max(1, oursMs)));
+                        (double) pgloader.millis() / Math.max(1, best.oursMs())));
             }
         } finally {
             BenchSupport.deleteTree(dir);
         }
         String text = out.toString();
         return () -> text;
+    }
+
+    /** Our consolidation of the files on a scratch database, then the anchors on the rows it wrote. */
+    private Round round(Path dir) throws Exception {
+        try (ScratchDatabase scratch = new ScratchDatabase(admin, server, config);
+             AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
+            long t0 = System.nanoTime();
+            ConsolidationReport report = (ConsolidationReport) rt.run("consolidate", new ConsolidateRequest("sqlite:" + dir, "UTC", false, false, false, null));
+            long oursMs = ms(t0);
+            long anchorMs = 0;
+            long tempAnchorMs = 0;
+            // the anchor: the same target rows inserted again by a plain INSERT ... SELECT into a table of the same
+            // shape and indexes (no conversions, no foreign key checks), logged like the targets; and, for
+            // reference, the same into a temporary table, which writes no WAL at all
+            try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
+                List<String> targets = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("SELECT quote_ident(table_name) FROM information_schema.columns "
+                        + "WHERE table_schema = 'public' AND column_name = 'run_id' AND table_name NOT LIKE 'consolidation%' ORDER BY 1")) {
+                    while (rs.next()) targets.add(rs.getString(1));
+                }
+                for (String table : targets) {
+                    st.execute("CREATE TABLE public.bench_anchor (LIKE public." + table + " INCLUDING ALL)");
+                    long a0 = System.nanoTime();
+                    st.execute("INSERT INTO public.bench_anchor SELECT * FROM public." + table + " WHERE run_id IS NOT NULL");
+                    anchorMs += ms(a0);
+                    st.execute("DROP TABLE public.bench_anchor");
+                    st.execute("CREATE TEMP TABLE bench_anchor_temp (LIKE public." + table + " INCLUDING ALL)");
+                    a0 = System.nanoTime();
+                    st.execute("INSERT INTO bench_anchor_temp SELECT * FROM public." + table + " WHERE run_id IS NOT NULL");
+                    tempAnchorMs += ms(a0);
+                    st.execute("DROP TABLE bench_anchor_temp");
+                }
+            }
+            return new Round(oursMs, report.phaseMillis().getOrDefault("transform", 0L), anchorMs, tempAnchorMs, report);
+        }
     }
 
     /** pgloader's line of the report, and its time (0 when it did not run or did not load every row). */

@@ -95,8 +95,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--pgloader", paramLabel = "PATH", defaultValue = "pgloader", description = "The pgloader command (default: ${DEFAULT-VALUE}).")
         String pgloader;
 
+        @Option(names = "--repeat", paramLabel = "N", defaultValue = "2",
+                description = "Rounds of the whole comparison, each on a fresh scratch database; the best time of each path counts (default: ${DEFAULT-VALUE}).")
+        int repeat;
+
         @Override String job() { return "bench-consolidate"; }
 
-        @Override Object body() { return new dev.agentetl.bench.ConsolidateBenchmark.Options(rows, pgloader); }
+        @Override Object body() { return new dev.agentetl.bench.ConsolidateBenchmark.Options(rows, pgloader, repeat); }
     }
 }
