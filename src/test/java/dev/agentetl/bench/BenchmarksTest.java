@@ -71,8 +71,9 @@ class BenchmarksTest {
     void should_time_consolidation_against_plain_inserts_and_say_when_pgloader_is_missing() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
         try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
-            String text = rt.run("bench-consolidate", new ConsolidateBenchmark.Options(2_000, "/nonexistent/pgloader")).render();
-            assertTrue(text.contains("agent-etl consolidate (end to end)") && text.contains("phases: {stage="), text);
+            String text = rt.run("bench-consolidate", new ConsolidateBenchmark.Options(2_000, "/nonexistent/pgloader", 2)).render();
+            assertTrue(text.contains("agent-etl consolidate (end to end)") && text.contains("phases (its fastest round): {stage="), text);
+            assertTrue(text.contains("best of 2 rounds"), text);
             assertTrue(text.matches("(?s).*transform / plain INSERT \\.\\.\\. SELECT of the same target rows: [\\d.]+x.*"), text);
             assertTrue(text.contains("anchor: pgloader") && text.contains("not run"), text);
             assertEquals(0, Sql.count(c, "SELECT count(*) FROM rl_outcome"), "the user's database is untouched");
