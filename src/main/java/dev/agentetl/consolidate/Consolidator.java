@@ -19,7 +19,8 @@ import java.util.TreeSet;
 
 /**
  * The {@code consolidate} job: legacy learner tables into the unified rl_* / agent_* / ui_* / sys_* tables.
- * Each table is staged, transformed and reconciled in one transaction that also records its checkpoint,
+ * Each table is staged, transformed and reconciled in one transaction that also records its checkpoint
+ * (tables sharing one lineage-keyed target: one transaction, a savepoint each, see {@link TargetGroups}),
  * so a run that stops between tables resumes where it stopped, and a table that fails leaves nothing.
  */
 public final class Consolidator {
@@ -117,37 +118,26 @@ public final class Consolidator {
         }
         List<Reconciliation.Result> results = new ArrayList<>();
         TableConsolidation job = new TableConsolidation(bulkMinRows);
+        List<LegacySource.Found> pending = new ArrayList<>();
         for (LegacySource.Found f : probe.tables()) {
             if (done.contains(f.table())) {
                 try (Connection c = dataSource.getConnection()) {
                     results.add(Reconciliation.compute(c, runId, f, stagingRejects(c, runId, f.lineage())));
                 }
-                continue;
-            }
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    Reconciliation.Result r = job.run(c, runId, source, f, zone);
-                    if (r.reconciled()) {
-                        checkpoint(c, runId, f, r, "reconciled");
-                        c.commit();
-                        results.add(r);
-                        afterTable.committed(f.table());
-                    } else {
-                        // nothing of a table that does not reconcile is kept; its figures and missing rows are
-                        c.rollback();
-                        checkpoint(c, runId, f, r, "failed");
-                        c.commit();
-                        results.add(r);
-                        problems.add(f.label() + ": does not reconcile: " + describeMismatch(r));
-                    }
-                } catch (Exception e) {
-                    Transactions.rollbackQuietly(c, e);
-                    if (e instanceof StopRequested s) throw s;
-                    problems.add(f.label() + ": " + Errors.oneLine(e) + " (nothing written for this table)");
-                }
+            } else {
+                pending.add(f);
             }
         }
+        for (TargetGroups.Unit unit : TargetGroups.units(pending)) {
+            if (unit.target() == null) {
+                runAlone(job, runId, source, unit.tables().get(0), zone, results, problems);
+            } else {
+                runGroup(job, runId, source, unit, zone, results, problems);
+            }
+        }
+        // the report lists tables as the source holds them, whatever order they were done in
+        List<String> order = probe.tables().stream().map(LegacySource.Found::label).toList();
+        results.sort(java.util.Comparator.comparingInt(r -> order.indexOf(r.file() + ":" + r.table())));
         if (!probe.ignored().isEmpty()) {
             notes.add("not learner tables, left alone: " + String.join(", ", probe.ignored()));
         }
@@ -184,6 +174,110 @@ public final class Consolidator {
         }
         String title = "consolidate " + source.describe() + " (run " + runId + ", source time zone " + zone + ")";
         return new ConsolidationReport(title, results, List.of(), notes, problems, job.phaseMillis());
+    }
+
+    /** One table in its own transaction. */
+    private void runAlone(TableConsolidation job, long runId, LegacySource source, LegacySource.Found f, String zone,
+                          List<Reconciliation.Result> results, List<String> problems) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Reconciliation.Result r = job.run(c, runId, source, f, zone);
+                if (r.reconciled()) {
+                    checkpoint(c, runId, f, r, "reconciled");
+                    c.commit();
+                    results.add(r);
+                    afterTable.committed(f.table());
+                } else {
+                    // nothing of a table that does not reconcile is kept; its figures and missing rows are
+                    c.rollback();
+                    checkpoint(c, runId, f, r, "failed");
+                    c.commit();
+                    results.add(r);
+                    problems.add(f.label() + ": does not reconcile: " + describeMismatch(r));
+                }
+            } catch (Exception e) {
+                Transactions.rollbackQuietly(c, e);
+                if (e instanceof StopRequested s) throw s;
+                problems.add(f.label() + ": " + Errors.oneLine(e) + " (nothing written for this table)");
+            }
+        }
+    }
+
+    /**
+     * Tables sharing one target ({@link TargetGroups}) in one transaction, a savepoint per table: a table that
+     * fails or does not reconcile is rolled back to its savepoint and leaves nothing, the others are kept. When
+     * their rows together make a bulk load, the target's indexes and keys are set aside before the first table
+     * and put back after the last; should that fail, nothing of the group is kept.
+     */
+    private void runGroup(TableConsolidation job, long runId, LegacySource source, TargetGroups.Unit unit, String zone,
+                          List<Reconciliation.Result> results, List<String> problems) throws Exception {
+        long incoming = 0;
+        for (LegacySource.Found f : unit.tables()) {
+            incoming += sourceRows(source, f);
+        }
+        List<Reconciliation.Result> reconciled = new ArrayList<>();
+        List<Reconciliation.Result> unreconciled = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean firstLoads = true;
+                for (LegacySource.Found f : unit.tables()) {
+                    firstLoads &= TableConsolidation.holdsNothingFrom(c, unit.target(), f.lineage());
+                }
+                BulkLoad.Plan plan = BulkLoad.plan(c, unit.target(), incoming, job.bulkMinRows());
+                BulkLoad aside = plan == BulkLoad.Plan.NONE ? null : BulkLoad.setAside(c, unit.target(), plan, !firstLoads);
+                Set<String> setAside = aside == null ? Set.of() : Set.of(unit.target());
+                for (LegacySource.Found f : unit.tables()) {
+                    java.sql.Savepoint savepoint = c.setSavepoint();
+                    try {
+                        Reconciliation.Result r = job.run(c, runId, source, f, zone, setAside);
+                        if (r.reconciled()) {
+                            checkpoint(c, runId, f, r, "reconciled");
+                            c.releaseSavepoint(savepoint);
+                            reconciled.add(r);
+                        } else {
+                            c.rollback(savepoint);
+                            checkpoint(c, runId, f, r, "failed");
+                            unreconciled.add(r);
+                            failures.add(f.label() + ": does not reconcile: " + describeMismatch(r));
+                        }
+                    } catch (Exception e) {
+                        c.rollback(savepoint);
+                        failures.add(f.label() + ": " + Errors.oneLine(e) + " (nothing written for this table)");
+                    }
+                }
+                if (aside != null) {
+                    aside.putBack(c);
+                }
+                c.commit();
+            } catch (Exception e) {
+                Transactions.rollbackQuietly(c, e);
+                for (LegacySource.Found f : unit.tables()) {
+                    problems.add(f.label() + ": " + Errors.oneLine(e) + " (nothing written for this table)");
+                }
+                return;
+            }
+        }
+        results.addAll(reconciled);
+        results.addAll(unreconciled);
+        problems.addAll(failures);
+        for (Reconciliation.Result r : reconciled) {
+            afterTable.committed(r.table());
+        }
+    }
+
+    /** The source table's row count (0 when it cannot be read: its staging will say why). */
+    private static long sourceRows(LegacySource source, LegacySource.Found f) {
+        try (Connection c = source.open(f);
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (" + source.selectAll(f, List.of()) + ") x");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return 0;
+        }
     }
 
     /** Raised by the after-table hook to stop a run the way a kill would. */

@@ -18,6 +18,10 @@ final class TableConsolidation {
     private final Stager stager = new Stager();
     private final long bulkMinRows;
 
+    long bulkMinRows() {
+        return bulkMinRows;
+    }
+
     /** @param bulkMinRows rows an insert must bring before its target's indexes are set aside ({@link BulkLoad}); 0: never */
     TableConsolidation(long bulkMinRows) {
         this.bulkMinRows = bulkMinRows;
@@ -29,6 +33,12 @@ final class TableConsolidation {
 
     Reconciliation.Result run(Connection pg, long runId, LegacySource source, LegacySource.Found found, String zone)
             throws SQLException, IOException {
+        return run(pg, runId, source, found, zone, java.util.Set.of());
+    }
+
+    /** @param setAside targets whose indexes and keys the caller has set aside for several tables (no plan of their own) */
+    Reconciliation.Result run(Connection pg, long runId, LegacySource source, LegacySource.Found found, String zone,
+                              java.util.Set<String> setAside) throws SQLException, IOException {
         LegacyTable t = found.layout();
         long t0 = System.nanoTime();
         Stager.Staged staged = stager.stage(pg, source, found);
@@ -48,7 +58,7 @@ final class TableConsolidation {
             boolean plain = Transforms.lineageKeyedTarget(sql) != null && holdsNothingFrom(pg, target, lineage);
             String insert = plain ? Transforms.withoutConflictClause(sql) : sql;
             long incoming = staged.staged() * t.fanOut().getOrDefault(target, 1);
-            BulkLoad.Plan plan = BulkLoad.plan(pg, target, incoming, bulkMinRows);
+            BulkLoad.Plan plan = setAside.contains(target) ? BulkLoad.Plan.NONE : BulkLoad.plan(pg, target, incoming, bulkMinRows);
             if (plan == BulkLoad.Plan.NONE) {
                 exec(pg, insert);
             } else {
@@ -157,7 +167,7 @@ final class TableConsolidation {
     }
 
     /** Whether the target has no row from this source table yet (its first consolidation). */
-    private static boolean holdsNothingFrom(Connection pg, String target, String lineage) throws SQLException {
+    static boolean holdsNothingFrom(Connection pg, String target, String lineage) throws SQLException {
         try (PreparedStatement ps = pg.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM " + target + " WHERE source_table = ?)")) {
             ps.setString(1, lineage);
             try (java.sql.ResultSet rs = ps.executeQuery()) {

@@ -42,6 +42,10 @@ final class Transforms {
     private static final String NO_CONFLICT = "ON CONFLICT DO NOTHING";
     private static final java.util.regex.Pattern INSERT_INTO = java.util.regex.Pattern.compile("^INSERT INTO (\\w+)");
 
+    static boolean isKeyedByLineageOnly(String target) {
+        return KEYED_BY_LINEAGE_ONLY.contains(target);
+    }
+
     /** The target of a transform statement whose ON CONFLICT may be dropped when it has none of the source's rows; else null. */
     static String lineageKeyedTarget(String sql) {
         java.util.regex.Matcher m = INSERT_INTO.matcher(sql);

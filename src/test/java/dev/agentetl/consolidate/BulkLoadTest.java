@@ -50,10 +50,40 @@ class BulkLoadTest {
             assertNotEquals(indexBefore, Sql.count(t.db, "SELECT 'idx_rl_outcome_learner'::regclass::oid::bigint"),
                     "rl_outcome's rows went in as a bulk load (its index was built again)");
             assertEquals(plain, contents(t.db), "the same rows in every target");
+            ConsolidationReport dry = (ConsolidationReport) t.runtime.run("consolidate",
+                    new ConsolidateRequest("sqlite:" + dir, "UTC", true, false, false, null));
+            assertEquals(dry.plan().stream().map(p -> p.file() + ":" + p.table()).toList(),
+                    r.tables().stream().map(x -> x.file() + ":" + x.table()).toList(),
+                    "the report lists tables as the source holds them, though tables sharing a target were done together");
             assertEquals(plainSchema, schema(t.db), "the same indexes and foreign keys, all validated");
 
             ConsolidationReport again = (ConsolidationReport) ConsolidateTest.run(t, dir, "UTC");
             assertEquals(0, again.rowsWritten(), "a re-run after bulk loads writes nothing: " + again.render());
+        }
+    }
+
+    @Test
+    void aTableThatFailsAmongTablesSharingATargetLeavesNothingAndTheOthersAreKept(@TempDir Path dir) throws Exception {
+        LegacyFiles.Written files = LegacyFiles.write(dir, 5_000, 3);
+        try (TestRuntime t = TestRuntime.start(Map.of("agent-etl.consolidate.bulk-min-rows", "100"))) {
+            Map<String, String> before = schema(t.db);
+            // the target refuses one history table's rows (as a constraint of the user's own would)
+            Sql.exec(t.db, "ALTER TABLE rl_transition ADD CONSTRAINT refuses_prompts CHECK (source_table NOT LIKE '%prompt_template_history')");
+            ConsolidationReport r = (ConsolidationReport) ConsolidateTest.run(t, dir, "UTC");
+            assertEquals(1, r.problems().size(), r.problems().toString());
+            assertTrue(r.problems().get(0).contains("graph/graph.db:prompt_template_history")
+                    && r.problems().get(0).contains("nothing written for this table"), r.problems().toString());
+            assertEquals(0, Sql.count(t.db, "SELECT count(*) FROM rl_transition WHERE source_table LIKE '%prompt_template_history'"));
+            assertEquals(files.rowsPerTable().get("mode_transition_history"),
+                    Sql.count(t.db, "SELECT count(*) FROM rl_transition WHERE source_table LIKE '%mode_transition_history'"),
+                    "the other tables into the same target are kept");
+            assertEquals(33, r.tables().size(), r.render());
+            Sql.exec(t.db, "ALTER TABLE rl_transition DROP CONSTRAINT refuses_prompts");
+            assertEquals(before, schema(t.db), "indexes and keys put back after the group");
+
+            ConsolidationReport again = (ConsolidationReport) ConsolidateTest.run(t, dir, "UTC");
+            assertTrue(again.problems().isEmpty(), again.render());
+            assertEquals(files.rowsPerTable().get("prompt_template_history"), again.rowsWritten(), "the next run writes only the failed table");
         }
     }
 

@@ -101,13 +101,15 @@ class ConsolidateTest {
                 if (++committed[0] == 5) throw new Consolidator.StopRequested("stopped after " + table);
             });
             assertThrows(Exception.class, () -> t.runtime.run("consolidate", from(dir)));
-            assertEquals(5, Sql.count(t.db, "SELECT count(*) FROM consolidation_tables WHERE status = 'reconciled'"));
+            // tables sharing one target commit together (TargetGroups), so at least the 5 tables seen are done
+            long done = Sql.count(t.db, "SELECT count(*) FROM consolidation_tables WHERE status = 'reconciled'");
+            assertTrue(done >= 5 && done < 34, "done before the stop: " + done);
             assertEquals("running", Sql.value(t.db, "SELECT status FROM consolidation_runs"));
 
             consolidator.afterTable(table -> { });
             ConsolidationReport resumed = (ConsolidationReport) t.runtime.run("consolidate", from(dir));
             assertTrue(resumed.problems().isEmpty(), resumed.render());
-            assertTrue(resumed.notes().get(0).startsWith("resumed run 1: 5 table(s) were done"), resumed.notes().toString());
+            assertTrue(resumed.notes().get(0).startsWith("resumed run 1: " + done + " table(s) were done"), resumed.notes().toString());
             assertEquals(1, Sql.count(t.db, "SELECT count(*) FROM consolidation_runs"), "the same run continued");
             Map<String, Long> after = counts(t.db);
             for (String table : List.of("rl_outcome", "rl_param", "rl_task_stat", "rl_q_value", "rl_transition", "ui_session", "rl_learner")) {
