@@ -129,11 +129,7 @@ public final class Consolidator {
             }
         }
         for (TargetGroups.Unit unit : TargetGroups.units(pending)) {
-            if (unit.target() == null) {
-                runAlone(job, runId, source, unit.tables().get(0), zone, results, problems);
-            } else {
-                runGroup(job, runId, source, unit, zone, results, problems);
-            }
+            runUnit(job, runId, source, unit, zone, results, problems);
         }
         // the report lists tables as the source holds them, whatever order they were done in
         List<String> order = probe.tables().stream().map(LegacySource.Found::label).toList();
@@ -176,58 +172,22 @@ public final class Consolidator {
         return new ConsolidationReport(title, results, List.of(), notes, problems, job.phaseMillis());
     }
 
-    /** One table in its own transaction. */
-    private void runAlone(TableConsolidation job, long runId, LegacySource source, LegacySource.Found f, String zone,
-                          List<Reconciliation.Result> results, List<String> problems) throws Exception {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Reconciliation.Result r = job.run(c, runId, source, f, zone);
-                if (r.reconciled()) {
-                    checkpoint(c, runId, f, r, "reconciled");
-                    c.commit();
-                    results.add(r);
-                    afterTable.committed(f.table());
-                } else {
-                    // nothing of a table that does not reconcile is kept; its figures and missing rows are
-                    c.rollback();
-                    checkpoint(c, runId, f, r, "failed");
-                    c.commit();
-                    results.add(r);
-                    problems.add(f.label() + ": does not reconcile: " + describeMismatch(r));
-                }
-            } catch (Exception e) {
-                Transactions.rollbackQuietly(c, e);
-                if (e instanceof StopRequested s) throw s;
-                problems.add(f.label() + ": " + Errors.oneLine(e) + " (nothing written for this table)");
-            }
-        }
-    }
-
     /**
-     * Tables sharing one target ({@link TargetGroups}) in one transaction, a savepoint per table: a table that
-     * fails or does not reconcile is rolled back to its savepoint and leaves nothing, the others are kept. When
-     * their rows together make a bulk load, the target's indexes and keys are set aside before the first table
-     * and put back after the last; should that fail, nothing of the group is kept.
+     * One unit of {@link TargetGroups} in one transaction, a savepoint per table: a table that fails or does not
+     * reconcile is rolled back to its savepoint and leaves nothing, the others are kept (for a unit of one table,
+     * that is its own transaction). When the tables of a unit sharing a target make a bulk load together, the
+     * target's indexes and keys are set aside before the first table and put back after the last; should that
+     * fail, nothing of the unit is kept.
      */
-    private void runGroup(TableConsolidation job, long runId, LegacySource source, TargetGroups.Unit unit, String zone,
-                          List<Reconciliation.Result> results, List<String> problems) throws Exception {
-        long incoming = 0;
-        for (LegacySource.Found f : unit.tables()) {
-            incoming += sourceRows(source, f);
-        }
+    private void runUnit(TableConsolidation job, long runId, LegacySource source, TargetGroups.Unit unit, String zone,
+                         List<Reconciliation.Result> results, List<String> problems) throws Exception {
         List<Reconciliation.Result> reconciled = new ArrayList<>();
         List<Reconciliation.Result> unreconciled = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                boolean firstLoads = true;
-                for (LegacySource.Found f : unit.tables()) {
-                    firstLoads &= TableConsolidation.holdsNothingFrom(c, unit.target(), f.lineage());
-                }
-                BulkLoad.Plan plan = BulkLoad.plan(c, unit.target(), incoming, job.bulkMinRows());
-                BulkLoad aside = plan == BulkLoad.Plan.NONE ? null : BulkLoad.setAside(c, unit.target(), plan, !firstLoads);
+                BulkLoad aside = unit.target() == null ? null : setAsideForUnit(c, job, source, unit);
                 Set<String> setAside = aside == null ? Set.of() : Set.of(unit.target());
                 for (LegacySource.Found f : unit.tables()) {
                     java.sql.Savepoint savepoint = c.setSavepoint();
@@ -238,13 +198,20 @@ public final class Consolidator {
                             c.releaseSavepoint(savepoint);
                             reconciled.add(r);
                         } else {
+                            // nothing of a table that does not reconcile is kept; its figures and missing rows are
                             c.rollback(savepoint);
                             checkpoint(c, runId, f, r, "failed");
                             unreconciled.add(r);
                             failures.add(f.label() + ": does not reconcile: " + describeMismatch(r));
                         }
                     } catch (Exception e) {
-                        c.rollback(savepoint);
+                        try {
+                            c.rollback(savepoint);
+                        } catch (SQLException broken) {
+                            // the connection itself failed: the whole unit goes, reported with the table's own error
+                            e.addSuppressed(broken);
+                            throw e;
+                        }
                         failures.add(f.label() + ": " + Errors.oneLine(e) + " (nothing written for this table)");
                     }
                 }
@@ -268,15 +235,31 @@ public final class Consolidator {
         }
     }
 
-    /** The source table's row count (0 when it cannot be read: its staging will say why). */
-    private static long sourceRows(LegacySource source, LegacySource.Found f) {
+    /** The shared target's indexes and keys set aside for the whole unit, when its rows together make a bulk load; else null. */
+    private static BulkLoad setAsideForUnit(Connection c, TableConsolidation job, LegacySource source, TargetGroups.Unit unit)
+            throws SQLException {
+        long incoming = 0;
+        boolean firstLoads = true;
+        for (LegacySource.Found f : unit.tables()) {
+            try {
+                incoming += sourceRows(source, f);
+            } catch (SQLException unreadable) {
+                // counted as empty here; staging the table will say why it cannot be read
+            }
+            firstLoads &= TableConsolidation.holdsNothingFrom(c, unit.target(), f.lineage());
+        }
+        BulkLoad.Plan plan = BulkLoad.plan(c, unit.target(), incoming, job.bulkMinRows());
+        // only first loads go in without ON CONFLICT; re-runs need the unique indexes as arbiters
+        return plan == BulkLoad.Plan.NONE ? null : BulkLoad.setAside(c, unit.target(), plan, !firstLoads);
+    }
+
+    /** The source table's row count. */
+    private static long sourceRows(LegacySource source, LegacySource.Found f) throws SQLException {
         try (Connection c = source.open(f);
              PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (" + source.selectAll(f, List.of()) + ") x");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
-        } catch (SQLException e) {
-            return 0;
         }
     }
 
@@ -367,11 +350,8 @@ public final class Consolidator {
         List<ConsolidationReport.PlanRow> rows = new ArrayList<>();
         List<String> problems = new ArrayList<>(probe.problems());
         for (LegacySource.Found f : probe.tables()) {
-            try (Connection c = source.open(f);
-                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (" + source.selectAll(f, List.of()) + ") x");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long n = rs.getLong(1);
+            try {
+                long n = sourceRows(source, f);
                 Map<String, Long> targets = new LinkedHashMap<>();
                 f.layout().fanOut().forEach((t, k) -> targets.put(t, n * k));
                 rows.add(new ConsolidationReport.PlanRow(f.file(), f.table(), f.layout().layout(), n, targets));

@@ -63,6 +63,8 @@ final class Stager {
         long read = 0;
         int[] keyIndex = t.keyColumns().stream().mapToInt(columnNames::indexOf).toArray();
         Check[] checks = columns.stream().map(c -> Check.of(t, c.name())).toArray(Check[]::new);
+        // looked up once: per row and column it showed in a profile of staging (the type is derived from text)
+        String[] stagedTypes = columns.stream().map(LegacyTable.Column::stagedType).toArray(String[]::new);
         CopyIn in = buffer.open(copy);
         try (Connection src = source.open(found);
              PreparedStatement ps = src.prepareStatement(source.selectAll(found, columnNames))) {
@@ -76,7 +78,7 @@ final class Stager {
                     boolean checked = true;
                     for (int i = 0; i < columns.size(); i++) {
                         Object v = rs.getObject(i + 2);
-                        Object converted = convert(v, columns.get(i).stagedType());
+                        Object converted = convert(v, stagedTypes[i]);
                         if (converted == INVALID && problem == null) {
                             problem = "wrong_type:" + columns.get(i).name();
                         }

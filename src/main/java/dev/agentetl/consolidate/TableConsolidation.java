@@ -31,11 +31,6 @@ final class TableConsolidation {
     private final long[] phaseNanos = new long[PHASES.length];
     private static final String[] PHASES = {"stage", "validate", "learners", "transform", "reconcile"};
 
-    Reconciliation.Result run(Connection pg, long runId, LegacySource source, LegacySource.Found found, String zone)
-            throws SQLException, IOException {
-        return run(pg, runId, source, found, zone, java.util.Set.of());
-    }
-
     /** @param setAside targets whose indexes and keys the caller has set aside for several tables (no plan of their own) */
     Reconciliation.Result run(Connection pg, long runId, LegacySource source, LegacySource.Found found, String zone,
                               java.util.Set<String> setAside) throws SQLException, IOException {

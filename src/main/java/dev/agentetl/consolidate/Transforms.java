@@ -48,8 +48,8 @@ final class Transforms {
 
     /** The target of a transform statement whose ON CONFLICT may be dropped when it has none of the source's rows; else null. */
     static String lineageKeyedTarget(String sql) {
-        java.util.regex.Matcher m = INSERT_INTO.matcher(sql);
-        return m.find() && KEYED_BY_LINEAGE_ONLY.contains(m.group(1)) && sql.endsWith(NO_CONFLICT) ? m.group(1) : null;
+        String target = target(sql);
+        return KEYED_BY_LINEAGE_ONLY.contains(target) && sql.endsWith(NO_CONFLICT) ? target : null;
     }
 
     /** The table a transform statement inserts into. */

@@ -43,22 +43,8 @@ class ValueCheckTest {
     @Test
     void theClientNeverVouchesForAValuePostgresqlRefuses() throws Exception {
         try (TestRuntime t = TestRuntime.start()) {
-            List<String> vouchedJson = new ArrayList<>();
-            for (String v : JSON) {
-                boolean server = serverAccepts(t, "legacy_is_json", v);
-                if (ValueCheck.certainJson(v)) {
-                    assertTrue(server, "vouched for JSON PostgreSQL refuses: " + v);
-                    vouchedJson.add(v);
-                }
-            }
-            List<String> vouchedTimes = new ArrayList<>();
-            for (String v : TIMES) {
-                boolean server = serverAccepts(t, "legacy_is_time", v);
-                if (ValueCheck.certainTime(v)) {
-                    assertTrue(server, "vouched for a time PostgreSQL refuses: " + v);
-                    vouchedTimes.add(v);
-                }
-            }
+            List<String> vouchedJson = vouched(t, JSON, ValueCheck::certainJson, "legacy_is_json");
+            List<String> vouchedTimes = vouched(t, TIMES, ValueCheck::certainTime, "legacy_is_time");
             // the shapes legacy files hold are vouched for, so the server need not parse them twice
             assertTrue(vouchedJson.containsAll(JSON.subList(0, 9)), vouchedJson.toString());
             assertTrue(vouchedTimes.containsAll(TIMES.subList(0, 9)), vouchedTimes.toString());
@@ -89,6 +75,19 @@ class ValueCheckTest {
             assertEquals(List.of("4 invalid_json:metadata", "5 invalid_time:timestamp"),
                     keys(t, "SELECT source_key || ' ' || reason FROM consolidation_rejects ORDER BY source_key"));
         }
+    }
+
+    /** The values the client vouches for, each checked to be accepted by the server's own check too. */
+    private static List<String> vouched(TestRuntime t, List<String> values, java.util.function.Predicate<String> client,
+                                        String serverCheck) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String v : values) {
+            if (client.test(v)) {
+                assertTrue(serverAccepts(t, serverCheck, v), "vouched for a value PostgreSQL's " + serverCheck + " refuses: " + v);
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     private static boolean serverAccepts(TestRuntime t, String function, String value) throws Exception {
