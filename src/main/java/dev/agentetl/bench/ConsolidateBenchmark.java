@@ -101,7 +101,7 @@ public final class ConsolidateBenchmark {
     /** Our consolidation of the files on a scratch database, then the anchors on the rows it wrote. */
     private Round round(Path dir) throws Exception {
         try (ScratchDatabase scratch = new ScratchDatabase(admin, server, config);
-             AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
+             AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(scratch.config(), "bench")) {
             long t0 = System.nanoTime();
             ConsolidationReport report = (ConsolidationReport) rt.run("consolidate", new ConsolidateRequest("sqlite:" + dir, "UTC", false, false, false, null));
             long oursMs = ms(t0);
@@ -113,18 +113,19 @@ public final class ConsolidateBenchmark {
             try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
                 List<String> targets = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery("SELECT quote_ident(table_name) FROM information_schema.columns "
-                        + "WHERE table_schema = 'public' AND column_name = 'run_id' AND table_name NOT LIKE 'consolidation%' ORDER BY 1")) {
+                        + "WHERE table_schema = current_schema() AND column_name = 'run_id' AND table_name NOT LIKE 'consolidation%' ORDER BY 1")) {
                     while (rs.next()) targets.add(rs.getString(1));
                 }
                 for (String table : targets) {
-                    st.execute("CREATE TABLE public.bench_anchor (LIKE public." + table + " INCLUDING ALL)");
+                    // the scratch database's learning group is in agent-etl's schema, the first on the search path
+                    st.execute("CREATE TABLE bench_anchor (LIKE " + table + " INCLUDING ALL)");
                     long a0 = System.nanoTime();
-                    st.execute("INSERT INTO public.bench_anchor SELECT * FROM public." + table + " WHERE run_id IS NOT NULL");
+                    st.execute("INSERT INTO bench_anchor SELECT * FROM " + table + " WHERE run_id IS NOT NULL");
                     anchorMs += ms(a0);
-                    st.execute("DROP TABLE public.bench_anchor");
-                    st.execute("CREATE TEMP TABLE bench_anchor_temp (LIKE public." + table + " INCLUDING ALL)");
+                    st.execute("DROP TABLE bench_anchor");
+                    st.execute("CREATE TEMP TABLE bench_anchor_temp (LIKE " + table + " INCLUDING ALL)");
                     a0 = System.nanoTime();
-                    st.execute("INSERT INTO bench_anchor_temp SELECT * FROM public." + table + " WHERE run_id IS NOT NULL");
+                    st.execute("INSERT INTO bench_anchor_temp SELECT * FROM " + table + " WHERE run_id IS NOT NULL");
                     tempAnchorMs += ms(a0);
                     st.execute("DROP TABLE bench_anchor_temp");
                 }

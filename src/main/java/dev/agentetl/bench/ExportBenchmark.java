@@ -62,7 +62,7 @@ public final class ExportBenchmark {
         StringBuilder out = new StringBuilder();
         DuckDbAnchor duckdb = DuckDbAnchor.find(options.duckdb());
         try (ScratchDatabase scratch = new ScratchDatabase(admin, server, config);
-             AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
+             AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(scratch.config(), "bench")) {
             rt.run("generate", new GenerateOptions(Math.min(50_000, Math.max(5_000, Math.max(options.wideRows(), options.narrowRows()) / 10)), 42, LocalDate.now(ZoneOffset.UTC), 30, false));
             try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
                 multiply(st, "agent_telemetry", options.wideRows(), """
@@ -105,7 +105,7 @@ public final class ExportBenchmark {
         String width;
         try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
             // a pass over the table first, untimed: every path then starts from the same warm cache
-            c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM public." + table + ") TO STDOUT", OutputStream.nullOutputStream());
+            c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM " + table + ") TO STDOUT", OutputStream.nullOutputStream());
             width = String.format("%,d rows, %,d MB on disk", count(st, "SELECT count(*) FROM " + table),
                     count(st, "SELECT pg_total_relation_size('" + table + "')") >> 20);
         }
@@ -125,9 +125,9 @@ public final class ExportBenchmark {
     private static List<Result> round(AgentEtlRuntime rt, String table, Path dir, DuckDbAnchor duckdb) throws Exception {
         List<Result> results = new ArrayList<>();
         try (Connection c = rt.dataSource().getConnection()) {
-            results.add(copy(c, "COPY (SELECT * FROM public." + table + ") TO STDOUT (FORMAT csv, HEADER)",
+            results.add(copy(c, "COPY (SELECT * FROM " + table + ") TO STDOUT (FORMAT csv, HEADER)",
                     "anchor: COPY csv", dir.resolve("copy.csv")));
-            results.add(copy(c, "COPY (SELECT row_to_json(t) FROM public." + table + " t) TO STDOUT",
+            results.add(copy(c, "COPY (SELECT row_to_json(t) FROM " + table + " t) TO STDOUT",
                     "anchor: COPY row_to_json", dir.resolve("copy.jsonl")));
         }
         Files.deleteIfExists(dir.resolve("copy.jsonl"));

@@ -53,7 +53,7 @@ public final class FinetuneBenchmark {
         ExportReport anchor;
         FinetuneReport finetune;
         try (ScratchDatabase scratch = new ScratchDatabase(admin, server, config);
-             AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
+             AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(scratch.config(), "bench")) {
             // a base of generated telemetry (all schemas), whose llm_call rows are then multiplied
             rt.run("generate", new GenerateOptions(Math.min(50_000, Math.max(2_000, options.llmCalls())), 42,
                     LocalDate.now(ZoneOffset.UTC), 30, false));

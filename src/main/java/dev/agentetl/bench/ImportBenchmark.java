@@ -49,7 +49,7 @@ public final class ImportBenchmark {
             }
             Path rules = dir.resolve("context_rules.csv");
             writeRules(rules, options.ruleRows(), -1);
-            try (AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
+            try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(scratch.config(), "bench")) {
                 phases.add(time(rt, "prompts: first import", new ImportPromptsRequest(List.of(prompts), false, "bench")));
                 phases.add(time(rt, "prompts: re-run", new ImportPromptsRequest(List.of(prompts), false, "bench")));
                 Files.writeString(prompts.resolve("bench_000000.prompt"), promptText(0, "v2"));

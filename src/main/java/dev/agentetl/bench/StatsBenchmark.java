@@ -46,7 +46,7 @@ public final class StatsBenchmark {
         long rows;
         String incrementalReport;
         try (ScratchDatabase scratch = new ScratchDatabase(admin, server, config);
-             AgentEtlRuntime rt = AgentEtlRuntime.start(scratch.config(), "bench")) {
+             AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(scratch.config(), "bench")) {
             rt.run("generate", new GenerateOptions(50_000, 42, LocalDate.now(ZoneOffset.UTC), 30, true));
             try (Connection c = rt.dataSource().getConnection(); Statement st = c.createStatement()) {
                 long base = count(st, "SELECT count(*) FROM tool_calls");

@@ -30,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             if (cli.config.getBoolean("agent-etl.management.enabled")) {
                 server = ManagementServer.start(cli.config.get("agent-etl.management.host"),
-                        cli.config.getInt("agent-etl.management.port"), runtime.database(), runtime.schedules());
+                        cli.config.getInt("agent-etl.management.port"), runtime.database(), runtime.layout().ownSchema(), runtime.schedules());
             }
         } catch (RuntimeException e) {
             runtime.close(false);

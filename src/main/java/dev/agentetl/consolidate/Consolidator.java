@@ -44,6 +44,18 @@ public final class Consolidator {
         this(dataSource, defaultZone, DEFAULT_BULK_MIN_ROWS);
     }
 
+    /**
+     * A bulk load drops and rebuilds the targets' indexes and foreign keys: only on tables agent-etl created.
+     * A learning store an application created (adopted by migrate) is inserted into with everything in place.
+     */
+    private boolean ownsTargets() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT action FROM group_installs WHERE group_name = 'learning'");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() && "created".equals(rs.getString(1));
+        }
+    }
+
     /** @param bulkMinRows rows an insert into one target must bring to be done as a bulk load ({@link BulkLoad}); 0: never */
     public Consolidator(DataSource dataSource, String defaultZone, long bulkMinRows) {
         this.dataSource = dataSource;
@@ -117,7 +129,7 @@ public final class Consolidator {
             }
         }
         List<Reconciliation.Result> results = new ArrayList<>();
-        TableConsolidation job = new TableConsolidation(bulkMinRows);
+        TableConsolidation job = new TableConsolidation(ownsTargets() ? bulkMinRows : 0);
         List<LegacySource.Found> pending = new ArrayList<>();
         for (LegacySource.Found f : probe.tables()) {
             if (done.contains(f.table())) {

@@ -23,6 +23,11 @@ public interface Database extends AutoCloseable {
 
     String password();
 
+    /** The embedded server agent-etl started and owns entirely (migrated at every start). */
+    default boolean isEmbedded() {
+        return false;
+    }
+
     /** One line for reports and logs, never with a password. */
     String describe();
 

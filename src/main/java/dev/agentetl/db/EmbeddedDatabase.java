@@ -138,6 +138,11 @@ public final class EmbeddedDatabase implements Database {
     }
 
     @Override
+    public boolean isEmbedded() {
+        return true;
+    }
+
+    @Override
     public String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
     }

@@ -3,18 +3,18 @@ package dev.agentetl.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-/** HikariCP pools on a {@link Database}. */
+/** HikariCP pools on a PostgreSQL database. */
 final class Pools {
 
     private Pools() {
     }
 
-    static HikariDataSource create(String name, Database db, int size) {
+    static HikariDataSource create(String name, String url, String user, String password, int size, String searchPath) {
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName("agent-etl-" + name);
-        cfg.setJdbcUrl(db.jdbcUrl());
-        if (!db.user().isEmpty()) cfg.setUsername(db.user());
-        if (!db.password().isEmpty()) cfg.setPassword(db.password());
+        cfg.setJdbcUrl(url);
+        if (!user.isEmpty()) cfg.setUsername(user);
+        if (!password.isEmpty()) cfg.setPassword(password);
         cfg.setMaximumPoolSize(size);
         cfg.setMinimumIdle(1);
         cfg.setConnectionTimeout(15_000);
@@ -22,6 +22,12 @@ final class Pools {
         cfg.setInitializationFailTimeout(10_000);
         cfg.addDataSourceProperty("ApplicationName", "agent-etl");
         cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // tables are named without a schema in the jobs' SQL: agent-etl's schema first, then the groups'
+        cfg.addDataSourceProperty("currentSchema", searchPath);
         return new HikariDataSource(cfg);
+    }
+
+    static HikariDataSource create(String name, Database db, int size) {
+        return create(name, db.jdbcUrl(), db.user(), db.password(), size, "public");
     }
 }

@@ -3,20 +3,49 @@ package dev.agentetl.db;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.postgresql.ds.PGSimpleDataSource;
 
-import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
-/** Validates and applies the Flyway SQL in {@code migrations/}; runs before any job. */
+/**
+ * agent-etl's own schema: Flyway's history and every object only agent-etl reads, migrated by the SQL in
+ * {@code migrations/}. Installs of the layout before agent-etl had a schema of its own (everything in
+ * {@code public}, V1-V13) are moved into it first; a new install starts at V14, which creates agent-etl's
+ * objects in their current shape (the groups' tables are {@link GroupInstaller}'s).
+ */
 public final class SchemaMigrator {
 
-    private final DataSource dataSource;
+    /** The last version of the layout that put everything in public; new installs are baselined here. */
+    static final String BASELINE = "13";
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final String schema;
     private final Path migrations;
 
-    public SchemaMigrator(DataSource dataSource, Path migrations) {
-        this.dataSource = dataSource;
+    public SchemaMigrator(Database home, String schema, Path migrations) {
+        this.url = home.jdbcUrl();
+        this.user = home.user();
+        this.password = home.password();
+        this.schema = schema;
         this.migrations = migrations;
+    }
+
+    /** Connections of Flyway's own: their search path is agent-etl's schema alone, never an app's. */
+    private PGSimpleDataSource dataSource() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        if (!user.isEmpty()) ds.setUser(user);
+        if (!password.isEmpty()) ds.setPassword(password);
+        ds.setCurrentSchema(schema);
+        ds.setApplicationName("agent-etl-migrate");
+        return ds;
     }
 
     private Flyway flyway() {
@@ -24,7 +53,13 @@ public final class SchemaMigrator {
             throw new IllegalStateException("migrations folder not found: " + migrations);
         }
         return Flyway.configure()
-                .dataSource(dataSource)
+                .dataSource(dataSource())
+                .schemas(schema)
+                .defaultSchema(schema)
+                .createSchemas(true)
+                .baselineVersion(BASELINE)
+                .baselineDescription("agent-etl schema (V1-V13 are the layout before it)")
+                .placeholderReplacement(false)
                 .locations("filesystem:" + migrations)
                 .validateMigrationNaming(true)
                 .load();
@@ -33,19 +68,74 @@ public final class SchemaMigrator {
     /** Applies pending migrations; a failed or edited migration stops here with Flyway's reason. */
     public MigrateReport migrate() {
         long started = System.nanoTime();
+        boolean upgraded;
+        try (Connection c = dataSource().getConnection()) {
+            upgraded = LegacyInstallUpgrade.moveIfNeeded(c, schema, migrations);
+            if (!upgraded && !historyExists(c)) {
+                c.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                flyway().baseline();
+            }
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot prepare agent-etl's schema " + schema + ": " + e.getMessage(), e);
+        }
         MigrateResult result = flyway().migrate();
         return new MigrateReport(result.migrationsExecuted, result.initialSchemaVersion,
                 result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000, upgraded);
     }
 
-    /** The version of the newest applied migration, or "none". */
+    private boolean historyExists(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, schema + ".flyway_schema_history");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Why jobs cannot run yet, or null when agent-etl's schema is migrated: read-only, for every command.
+     * An install still in the old layout, or with pending migrations, needs {@code agent-etl migrate}.
+     */
+    public String notReadyReason() {
+        try (Connection c = dataSource().getConnection()) {
+            if (!historyExists(c)) {
+                return LegacyInstallUpgrade.isLegacyInstall(c)
+                        ? "this database holds agent-etl data in the layout of an older release; run `agent-etl migrate` to move it into schema " + schema
+                        : "agent-etl's schema " + schema + " is not in this database yet; run `agent-etl migrate`";
+            }
+        } catch (SQLException e) {
+            return "cannot read agent-etl's schema " + schema + ": " + e.getMessage();
+        }
+        int pending = pendingCount();
+        return pending == 0 ? null : pending + " migration(s) of agent-etl's schema " + schema + " pending; run `agent-etl migrate`";
+    }
+
+    /** The version of the newest applied migration, or "none"; reads only. */
     public String currentVersion() {
+        try (Connection c = dataSource().getConnection()) {
+            if (!historyExists(c)) return "none";
+        } catch (SQLException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
         MigrationInfo current = flyway().info().current();
         return current == null ? "none" : current.getVersion() + " (" + current.getDescription() + ")";
     }
 
     public int pendingCount() {
+        try (Connection c = dataSource().getConnection()) {
+            if (!historyExists(c)) {
+                return (int) java.util.Arrays.stream(flyway().info().all())
+                        .filter(m -> m.getVersion() != null && m.getVersion().isNewerThan(BASELINE)).count();
+            }
+        } catch (SQLException e) {
+            return 0;
+        }
         return flyway().info().pending().length;
+    }
+
+    public String schema() {
+        return schema;
     }
 }

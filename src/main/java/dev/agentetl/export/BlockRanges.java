@@ -29,8 +29,9 @@ final class BlockRanges {
         long size, blockSize;
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT r.relkind::text, pg_relation_size(r.oid), current_setting('block_size')::bigint
-                FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = 'public' AND r.relname = ?""")) {
-            ps.setString(1, dataset.name());
+                FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = ? AND r.relname = ?""")) {
+            ps.setString(1, dataset.schema());
+            ps.setString(2, dataset.name());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !"r".equals(rs.getString(1))) return whole;
                 size = rs.getLong(2);

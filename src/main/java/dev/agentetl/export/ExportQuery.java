@@ -27,7 +27,7 @@ record ExportQuery(String sql, String copySql, List<Object> parameters, Map<Stri
     }
 
     static ExportQuery of(Dataset dataset, OffsetDateTime since, OffsetDateTime until, Map<String, String> where) {
-        String from = "SELECT * FROM public." + Dataset.quote(dataset.name());
+        String from = "SELECT * FROM " + dataset.qualifiedName();
         List<String> conditions = new ArrayList<>();
         List<String> copyConditions = new ArrayList<>();
         List<Object> params = new ArrayList<>();

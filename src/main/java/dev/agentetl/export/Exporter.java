@@ -33,6 +33,7 @@ public final class Exporter {
     private static final long FETCH_BYTES = 8L << 20;
 
     private final DataSource dataSource;
+    private final java.util.function.Function<String, DataSource> sourceOf;
     private final Path defaultOut;
     private final long rowsPerFile;
     private final int connections;
@@ -47,7 +48,18 @@ public final class Exporter {
      * @param splitMinBytes tables smaller than this are exported over one connection
      */
     public Exporter(DataSource dataSource, Path defaultOut, long rowsPerFile, int connections, long splitMinBytes) {
+        this(dataSource, name -> dataSource, defaultOut, rowsPerFile, connections, splitMinBytes);
+    }
+
+    /**
+     * @param sourceOf the database a dataset is read from: the pool of the group holding a table of that
+     *                 name when the group lives in a database of its own, else the home pool. The export's
+     *                 records (exports row, watermark, lock) stay in agent-etl's schema in the home database.
+     */
+    public Exporter(DataSource dataSource, java.util.function.Function<String, DataSource> sourceOf, Path defaultOut,
+                    long rowsPerFile, int connections, long splitMinBytes) {
         this.dataSource = dataSource;
+        this.sourceOf = sourceOf;
         this.defaultOut = defaultOut;
         this.rowsPerFile = rowsPerFile;
         this.connections = Math.max(1, connections);
@@ -57,7 +69,11 @@ public final class Exporter {
     public ExportReport export(ExportRequest request) throws Exception {
         long started = System.nanoTime();
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
-        try (Connection c = dataSource.getConnection()) {
+        DataSource sourceDs = request.queryFile() != null ? dataSource : sourceOf.apply(request.dataset());
+        try (Connection c = dataSource.getConnection();
+             Connection other = sourceDs == dataSource ? null : sourceDs.getConnection()) {
+            // the rows come from src (the dataset's database), the records of the export go to c (agent-etl's)
+            Connection src = other == null ? c : other;
             String datasetName;
             ExportQuery query;
             Dataset dataset = null;
@@ -72,7 +88,7 @@ public final class Exporter {
                 datasetName = request.queryFile().getFileName().toString().replaceAll("\\.sql$", "");
                 query = ExportQuery.ofSelect(sql, Map.of("query_file", request.queryFile().toString()));
             } else {
-                dataset = Dataset.lookup(c, request.dataset());
+                dataset = Dataset.lookup(src, request.dataset());
                 datasetName = dataset.name();
                 if (request.incremental()) {
                     if (dataset.timeColumn().isEmpty()) {
@@ -80,7 +96,7 @@ public final class Exporter {
                     }
                     OffsetDateTime last = Watermarks.last(c, datasetName, request.format().extension());
                     if (last != null && (since == null || last.isAfter(since))) since = last;
-                    OffsetDateTime safe = dev.agentetl.db.OpenTransactions.oldestStart(c);
+                    OffsetDateTime safe = dev.agentetl.db.OpenTransactions.oldestStart(src);
                     if (upper == null || safe.isBefore(upper)) upper = safe;
                 }
                 query = ExportQuery.of(dataset, since, upper, request.where());
@@ -105,13 +121,18 @@ public final class Exporter {
                             + "same id; choose another --out folder (or move the old output away)");
                 }
                 // the stored row width decides the fetch size and whether rows formatted here are split
-                double width = dataset == null ? 0 : rowWidth(c, dataset);
+                if (src != c) src.setAutoCommit(false);
+                double width = dataset == null ? 0 : rowWidth(src, dataset);
                 slices = new Slices(folder, exportId, request.format().extension(),
-                        BlockRanges.of(c, dataset, slicesFor(request.format(), width), splitMinBytes));
+                        BlockRanges.of(src, dataset, slicesFor(request.format(), width), splitMinBytes));
                 int fetch = fetchSize(width);
                 long rows = slices.size() == 1
-                        ? exportSlice(c, query, request, dataset, fetch, slices.parts(0), true)
-                        : exportSlices(c, query, request, dataset, fetch, slices);
+                        ? exportSlice(src, query, request, dataset, fetch, slices.parts(0), true)
+                        : exportSlices(sourceDs, src, query, request, dataset, fetch, slices);
+                if (src != c) {
+                    src.commit();
+                    src.setAutoCommit(true);
+                }
                 c.commit();
                 c.setAutoCommit(true);
                 List<PartFiles.Part> parts = slices.all();
@@ -126,6 +147,10 @@ public final class Exporter {
                         manifestFile.toString(), (System.nanoTime() - started) / 1_000_000, manifest);
             } catch (Exception e) {
                 if (slices != null) slices.abandon();
+                if (src != c && !src.getAutoCommit()) {
+                    Transactions.rollbackQuietly(src, e);
+                    src.setAutoCommit(true);
+                }
                 if (!c.getAutoCommit()) {
                     Transactions.rollbackQuietly(c, e);
                     c.setAutoCommit(true);
@@ -137,9 +162,9 @@ public final class Exporter {
     }
 
     /** The slices of a table exported at once, each on its own connection, all in this transaction's snapshot. */
-    private long exportSlices(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, int fetch,
+    private long exportSlices(DataSource source, Connection c, ExportQuery query, ExportRequest request, Dataset dataset, int fetch,
                               Slices slices) throws Exception {
-        return SharedSnapshot.runAll(dataSource, c, slices.size(), (w, slice) ->
+        return SharedSnapshot.runAll(source, c, slices.size(), (w, slice) ->
                 exportSlice(w, query.restrictedTo(slices.condition(slice)), request, dataset, fetch, slices.parts(slice), slice == 0));
     }
 
@@ -225,8 +250,8 @@ public final class Exporter {
 
     /** The average stored width of the first rows (0 when empty). */
     private static double rowWidth(Connection c, Dataset dataset) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT avg(pg_column_size(t.*)) FROM (SELECT * FROM public."
-                + Dataset.quote(dataset.name()) + " LIMIT 1000) t"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT avg(pg_column_size(t.*)) FROM (SELECT * FROM "
+                + dataset.qualifiedName() + " LIMIT 1000) t"); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getDouble(1);
         }

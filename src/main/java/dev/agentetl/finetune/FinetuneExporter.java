@@ -214,7 +214,8 @@ public final class FinetuneExporter {
     private static Map<String, ArrayNode> registryTools(Connection c) throws SQLException {
         Map<String, ArrayNode> out = new HashMap<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT DISTINCT ON (template) template, tools::text FROM prompts WHERE tools IS NOT NULL ORDER BY template, version DESC")) {
+                "SELECT DISTINCT ON (p.template) p.template, f.tools::text FROM prompts p JOIN registry_facts f "
+                        + "ON f.config_type = 'prompt' AND f.config_id = p.id WHERE f.tools IS NOT NULL ORDER BY p.template, p.version DESC")) {
             while (rs.next()) {
                 ArrayNode tools = OpenAiShapes.registryTools(rs.getString(2));
                 if (tools != null) out.put(rs.getString(1), tools);

@@ -72,7 +72,8 @@ final class SourceQueries {
         } else if ("latest".equals(request.promptLabel())) {
             sql += " AND p.version = (SELECT max(version) FROM prompts l WHERE l.project = p.project AND l.name = p.name)";
         } else if (request.promptLabel() != null) {
-            sql += " AND p.id IN (SELECT prompt_id FROM prompt_labels WHERE name = ? AND label = ?)";
+            // the version whose labels array (the one the app reads) holds the label
+            sql += " AND p.name = ? AND ? = ANY (p.labels)";
             params.add(request.prompt());
             params.add(request.promptLabel());
         }

@@ -1,6 +1,7 @@
 package dev.agentetl.prompts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.agentetl.db.Transactions;
@@ -8,7 +9,6 @@ import dev.agentetl.importing.FileResult;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,10 +24,12 @@ import java.util.Set;
 /**
  * Model and embedding configurations from the catalog: versioned by a hash of the fields that change
  * behaviour, idempotent, and audited like prompts. A model config's labels sit on one version each.
+ * The rows get agent-loggy's columns only; hash and source file go to agent-etl's registry_facts.
  */
 final class ConfigImporter {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ConfigImporter() {
     }
@@ -44,38 +46,48 @@ final class ConfigImporter {
         String hash = hash(def, kind);
         c.setAutoCommit(false);
         try {
+            RegistryLabels.Owner owner = kind.hasLabels ? RegistryLabels.Owner.modelConfig(name) : null;
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                lock.setString(1, kind.table + ":" + name);
+                lock.setString(1, "registry:" + kind.auditType + ":" + name);
                 lock.execute();
             }
-            long prevId = 0;
             Integer prevVersion = null;
             String prevHash = null;
             String prevData = null;
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, version, content_hash, to_jsonb(t) - 'id' - 'created_at' - 'updated_at' "
-                    + "FROM " + kind.table + " t WHERE name = ? ORDER BY version DESC LIMIT 1")) {
-                ps.setString(1, name);
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.version, f.content_hash, "
+                    + "(to_jsonb(t) - 'id' - 'created_at' - 'updated_at' - 'embedding')::text FROM " + kind.table + " t "
+                    + "LEFT JOIN registry_facts f ON f.config_type = ? AND f.config_id = t.id "
+                    + "WHERE t.name = ? ORDER BY t.version DESC LIMIT 1")) {
+                ps.setString(1, kind.auditType);
+                ps.setString(2, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        prevId = rs.getLong(1);
-                        prevVersion = rs.getInt(2);
-                        prevHash = rs.getString(3);
-                        prevData = rs.getString(4);
+                        prevVersion = rs.getInt(1);
+                        prevHash = rs.getString(2);
+                        prevData = rs.getString(3);
                     }
                 }
+            }
+            if (prevVersion != null && prevHash == null) {
+                prevHash = hash(fromRow(prevData, kind), kind); // a version the app wrote: hashed from its columns
             }
             FileResult result;
             if (hash.equals(prevHash)) {
                 result = new FileResult(file.source(), kind.auditType, 1, 0, 0, 1, 0, 0, ms(t0), List.of());
             } else {
                 int version = prevVersion == null ? 1 : prevVersion + 1;
-                long id = insert(c, kind, def, version, hash, file.source());
-                def.put("content_hash", hash);
+                long id = insert(c, kind, def, version);
+                RegistryFacts.record(c, kind.auditType, id, name, version, hash, file.source(), null, null, actor);
+                Map<String, Object> data = new LinkedHashMap<>(def);
+                data.put("content_hash", hash);
+                data.put("source_file", file.source());
                 AuditLog.write(c, new AuditLog.Change(kind.auditType, id, name, prevVersion, version,
                         prevVersion == null ? "create" : "update", (prevVersion == null ? "created" : "new version") + " from " + file.source(),
-                        prevData, def, actor, file.source()));
-                if (kind.hasLabels) {
-                    moveLabels(c, kind, name, id, version, labels(def), actor, file.source());
+                        prevData, data, actor));
+                if (owner != null) {
+                    for (String label : labels(def)) {
+                        RegistryLabels.move(c, owner, label, id, version, actor, file.source());
+                    }
                 }
                 result = new FileResult(file.source(), kind.auditType, 1, prevVersion == null ? 1 : 0, prevVersion == null ? 0 : 1,
                         0, 0, 0, ms(t0), List.of());
@@ -88,6 +100,21 @@ final class ConfigImporter {
         } finally {
             c.setAutoCommit(true);
         }
+    }
+
+    /** A stored row's behaviour fields under the file's names (model_provider is the file's provider, ...). */
+    private static Map<String, Object> fromRow(String rowJson, ConfigKind kind) {
+        Map<String, Object> row;
+        try {
+            row = JSON.readValue(rowJson, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> def = new LinkedHashMap<>();
+        for (String field : kind.hashed) {
+            def.put(field, row.get(kind.column(field)));
+        }
+        return def;
     }
 
     private static Map<String, Object> parse(CatalogFile file, ConfigKind kind) {
@@ -149,14 +176,17 @@ final class ConfigImporter {
         }
     }
 
-    private static long insert(Connection c, ConfigKind kind, Map<String, Object> def, int version, String hash, String source)
-            throws SQLException {
+    /**
+     * A new version with agent-loggy's columns only (hash and source file go to registry_facts), active;
+     * a model configuration's labels are added by the moves that follow.
+     */
+    private static long insert(Connection c, ConfigKind kind, Map<String, Object> def, int version) throws SQLException {
         String sql = kind == ConfigKind.MODEL
-                ? "INSERT INTO model_configs (name, version, model_provider, model_name, parameters, labels, content_hash, source_file) "
-                + "VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?) RETURNING id"
+                ? "INSERT INTO model_configs (name, version, model_provider, model_name, parameters, is_active) "
+                + "VALUES (?, ?, ?, ?, ?::jsonb, true) RETURNING id"
                 : "INSERT INTO embedding_configs (name, version, embedding_model, chunk_size, chunk_overlap, chunking_strategy, "
-                + "parameters, content_hash, source_file) VALUES (?, ?, ?, coalesce(?, 512), coalesce(?, 50), "
-                + "coalesce(?, 'late_chunking'), ?::jsonb, ?, ?) RETURNING id";
+                + "parameters, is_active) VALUES (?, ?, ?, coalesce(?, 512), coalesce(?, 50), "
+                + "coalesce(?, 'late_chunking'), ?::jsonb, true) RETURNING id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, (String) def.get("name"));
             ps.setInt(2, version);
@@ -164,44 +194,17 @@ final class ConfigImporter {
                 ps.setString(3, (String) def.get("provider"));
                 ps.setString(4, (String) def.get("model"));
                 ps.setString(5, AuditLog.json(def.get("parameters")));
-                ps.setArray(6, c.createArrayOf("text", labels(def).toArray()));
-                ps.setString(7, hash);
-                ps.setString(8, source);
             } else {
                 ps.setString(3, (String) def.get("embedding_model"));
                 ps.setObject(4, def.get("chunk_size"), java.sql.Types.INTEGER);
                 ps.setObject(5, def.get("chunk_overlap"), java.sql.Types.INTEGER);
                 ps.setString(6, (String) def.get("chunking_strategy"));
                 ps.setString(7, AuditLog.json(def.get("parameters")));
-                ps.setString(8, hash);
-                ps.setString(9, source);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
-        }
-    }
-
-    /** Takes each label off the version that had it (one version per label) and audits the move. */
-    private static void moveLabels(Connection c, ConfigKind kind, String name, long id, int version, List<String> labels,
-                                   String actor, String source) throws SQLException {
-        for (String label : labels) {
-            Integer previous = null;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE model_configs SET labels = array_remove(labels, ?) "
-                    + "WHERE name = ? AND id <> ? AND ? = ANY (labels) RETURNING version")) {
-                ps.setString(1, label);
-                ps.setString(2, name);
-                ps.setLong(3, id);
-                ps.setString(4, label);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) previous = rs.getInt(1);
-                }
-            }
-            AuditLog.write(c, new AuditLog.Change(kind.auditType + "_label", id, name + "@" + label, previous, version, "label",
-                    "label " + label + ": " + (previous == null ? "new" : "v" + previous) + " -> v" + version,
-                    previous == null ? null : Map.of("label", label, "version", previous), Map.of("label", label, "version", version),
-                    actor, source));
         }
     }
 

@@ -29,6 +29,13 @@ enum ConfigKind {
         this.hasLabels = hasLabels;
     }
 
+    /** The registry column a hashed field of the file is stored in. */
+    String column(String field) {
+        if (this == MODEL && field.equals("provider")) return "model_provider";
+        if (this == MODEL && field.equals("model")) return "model_name";
+        return field;
+    }
+
     static ConfigKind of(String source) {
         for (ConfigKind k : values()) {
             if (source.endsWith(k.suffix)) return k;

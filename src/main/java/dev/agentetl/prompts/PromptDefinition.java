@@ -24,12 +24,20 @@ public record PromptDefinition(String project, String name, String type, String 
      * Description, usage, labels and metadata are documentation: changing them makes no new version.
      */
     public String contentHash() {
+        return hash(type, template, model, config, tools);
+    }
+
+    /**
+     * The behaviour hash of any version, also of one the app wrote itself (no hash recorded for it): no
+     * config is an empty mapping and no tools an empty list, as a file without them is read.
+     */
+    static String hash(String type, String template, String model, Map<String, Object> config, List<Object> tools) {
         Map<String, Object> behaviour = new LinkedHashMap<>();
         behaviour.put("type", type);
         behaviour.put("template", template);
         behaviour.put("model", model);
-        behaviour.put("config", config);
-        behaviour.put("tools", tools);
+        behaviour.put("config", config == null ? Map.of() : config);
+        behaviour.put("tools", tools == null ? List.of() : tools);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(CANONICAL.writeValueAsString(behaviour).getBytes(StandardCharsets.UTF_8));
@@ -51,6 +59,7 @@ public record PromptDefinition(String project, String name, String type, String 
         data.put("tools", tools);
         data.put("metadata", metadata);
         data.put("content_hash", contentHash());
+        data.put("source_file", sourceFile);
         return data;
     }
 }

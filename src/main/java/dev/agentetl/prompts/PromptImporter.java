@@ -8,9 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +16,8 @@ import java.util.Map;
  * Imports prompt files into the registry. A file whose behaviour hash equals the newest version's
  * writes nothing; otherwise it becomes a new immutable version, its front-matter labels move to it,
  * and every change gets a config_changelog row. One transaction per file; a bad file is reported
- * with its problems and does not stop the others.
+ * with its problems and does not stop the others. The registry rows get agent-loggy's columns only;
+ * hash, tools, metadata and source file go to agent-etl's registry_facts, in the same transaction.
  */
 public final class PromptImporter {
 
@@ -35,7 +34,7 @@ public final class PromptImporter {
                 : CatalogFile.fromPaths(request.paths(), ".prompt", ConfigKind.MODEL.suffix, ConfigKind.EMBEDDING.suffix);
         List<FileResult> results = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            Map<String, String> newestHash = newestHashes(c);
+            Map<String, String> newestHash = PromptVersions.newestHashes(c);
             for (CatalogFile file : files) {
                 long t0 = System.nanoTime();
                 ConfigKind configKind = ConfigKind.of(file.source());
@@ -64,10 +63,8 @@ public final class PromptImporter {
     private FileResult importOne(Connection c, PromptDefinition def, ImportPromptsRequest request, long t0) throws SQLException {
         c.setAutoCommit(false);
         try {
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                lock.setString(1, "prompt:" + def.project() + ":" + def.name());
-                lock.execute();
-            }
+            RegistryLabels.Owner owner = RegistryLabels.Owner.prompt(def.project(), def.name());
+            owner.lock(c);
             PromptVersions.Version newest = PromptVersions.newest(c, def.project(), def.name());
             FileResult result;
             if (newest != null && newest.contentHash().equals(def.contentHash())) {
@@ -75,12 +72,14 @@ public final class PromptImporter {
             } else {
                 int version = newest == null ? 1 : newest.version() + 1;
                 long id = insert(c, def, version, request.actor());
-                AuditLog.write(c, new AuditLog.Change("prompt", id, def.project() + ":" + def.name(),
+                RegistryFacts.record(c, "prompt", id, owner.changelogName(), version, def.contentHash(), def.sourceFile(),
+                        def.tools(), def.metadata(), request.actor());
+                AuditLog.write(c, new AuditLog.Change("prompt", id, owner.changelogName(),
                         newest == null ? null : newest.version(), version, newest == null ? "create" : "update",
                         (newest == null ? "created" : "new version") + " from " + def.sourceFile(),
-                        newest == null ? null : newest.data(), def.auditData(), request.actor(), def.sourceFile()));
+                        newest == null ? null : newest.data(), def.auditData(), request.actor()));
                 for (String label : def.labels()) {
-                    PromptLabels.move(c, def.project(), def.name(), label, id, version, request.actor(), def.sourceFile());
+                    RegistryLabels.move(c, owner, label, id, version, request.actor(), def.sourceFile());
                 }
                 result = new FileResult(def.sourceFile(), "prompt", 1, newest == null ? 1 : 0, newest == null ? 0 : 1,
                         0, 0, 0, ms(t0), List.of());
@@ -95,11 +94,16 @@ public final class PromptImporter {
         }
     }
 
+    /**
+     * A new version, with agent-loggy's columns only (tools, metadata, hash and file go to registry_facts);
+     * active, so the app's {@code ... AND is_active} finds it; labels are added by the moves that follow;
+     * the embedding is never written (pgvector's type in the app's database).
+     */
     private static long insert(Connection c, PromptDefinition def, int version, String actor) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO prompts (project, name, version, type, template, description, usage, model, parameters, tools,
-                                     metadata, content_hash, source_file, created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?) RETURNING id""")) {
+                INSERT INTO prompts (project, name, version, type, template, description, usage, model, parameters, is_active,
+                                     created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, true, ?) RETURNING id""")) {
             ps.setString(1, def.project());
             ps.setString(2, def.name());
             ps.setInt(3, version);
@@ -109,27 +113,12 @@ public final class PromptImporter {
             ps.setString(7, def.usage());
             ps.setString(8, def.model());
             ps.setString(9, AuditLog.json(def.config()));
-            ps.setString(10, AuditLog.json(def.tools()));
-            ps.setString(11, AuditLog.json(def.metadata()));
-            ps.setString(12, def.contentHash());
-            ps.setString(13, def.sourceFile());
-            ps.setString(14, actor);
+            ps.setString(10, AuditLog.fit(actor, 100));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
         }
-    }
-
-    private static Map<String, String> newestHashes(Connection c) throws SQLException {
-        Map<String, String> hashes = new HashMap<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT DISTINCT ON (project, name) project, name, content_hash FROM prompts ORDER BY project, name, version DESC")) {
-            while (rs.next()) {
-                hashes.put(rs.getString(1) + ":" + rs.getString(2), rs.getString(3));
-            }
-        }
-        return hashes;
     }
 
     private static long ms(long t0) {

@@ -12,7 +12,10 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code prompts list | show | label | diff}: reading the registry and moving labels by hand. */
+/**
+ * {@code prompts list | show | label | diff}: reading the registry and moving labels by hand. Labels are
+ * read from the versions' {@code labels} arrays (the app's own); {@code latest} is computed.
+ */
 public final class PromptRegistry {
 
     static final String PROJECT = "default";
@@ -30,9 +33,9 @@ public final class PromptRegistry {
         StringBuilder sb = new StringBuilder(String.format("%-28s %-8s %7s %-36s %s%n", "name", "type", "latest", "labels", "created"));
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT p.name, p.type, p.version, p.created_at,
-                       (SELECT string_agg(l.label || '=v' || lp.version, ', ' ORDER BY l.label)
-                        FROM prompt_labels l JOIN prompts lp ON lp.id = l.prompt_id
-                        WHERE l.project = p.project AND l.name = p.name)
+                       (SELECT string_agg(l.label || '=v' || lp.version, ', ' ORDER BY l.label, lp.version)
+                        FROM prompts lp CROSS JOIN LATERAL unnest(lp.labels) AS l (label)
+                        WHERE lp.project = p.project AND lp.name = p.name)
                 FROM prompts p WHERE p.project = 'default'
                   AND p.version = (SELECT max(version) FROM prompts x WHERE x.project = p.project AND x.name = p.name)
                 ORDER BY p.name""")) {
@@ -70,10 +73,15 @@ public final class PromptRegistry {
                 if ("latest".equals(q.label())) {
                     throw new IllegalArgumentException("'latest' is computed and cannot be set");
                 }
-                boolean moved = PromptLabels.move(c, PROJECT, q.name(), q.label(), v.id(), v.version(), q.actor(), null);
+                if (q.label() == null || q.label().isBlank() || q.label().length() > 100) {
+                    throw new IllegalArgumentException("a label is a name of 1-100 characters");
+                }
+                boolean moved = RegistryLabels.move(c, RegistryLabels.Owner.prompt(PROJECT, q.name()), q.label(), v.id(),
+                        v.version(), q.actor(), null);
                 c.commit();
-                String text = moved ? "label " + q.label() + " of " + q.name() + " now on v" + v.version() + "\n"
-                        : "label " + q.label() + " of " + q.name() + " already on v" + v.version() + ": nothing changed\n";
+                String text = (moved ? "label " + q.label() + " of " + q.name() + " now on v" + v.version() + "\n"
+                        : "label " + q.label() + " of " + q.name() + " already on v" + v.version() + ": nothing changed\n")
+                        + (v.active() ? "" : "note: v" + v.version() + " is not active (is_active), so the app's query does not find it\n");
                 return new JobReport() {
                     @Override public long rowsWritten() { return moved ? 1 : 0; }
                     @Override public String render() { return text; }

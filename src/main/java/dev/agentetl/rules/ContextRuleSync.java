@@ -1,6 +1,7 @@
 package dev.agentetl.rules;
 
 import dev.agentetl.prompts.AuditLog;
+import dev.agentetl.prompts.RegistryFacts;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -18,7 +19,10 @@ import java.util.Set;
 
 /**
  * context_rules keyed by context: create, new version on change, deactivate when gone. The changes are
- * worked out in memory first and then written in batches, so a 100,000-row file takes seconds.
+ * worked out in memory first and then written in batches, so a 100,000-row file takes seconds. Only
+ * agent-loggy's columns are written (its table may be the app's): no source-file column, no stored
+ * important/ignore arrays (a consumer splits the text on commas). At most one version of a context is
+ * active: the table has no index that says so, the import holds the table's advisory lock instead.
  */
 final class ContextRuleSync implements RuleSync {
 
@@ -92,7 +96,7 @@ final class ContextRuleSync implements RuleSync {
                 Active a = gone.getValue();
                 retired.add(a.id());
                 changes.add(new AuditLog.Change("context_rule", a.id(), gone.getKey(), a.version(), a.version(), "deactivate",
-                        "deactivate: not in " + source, a.data(), null, actor, source));
+                        "deactivate: not in " + source, a.data(), null, actor));
                 deactivated++;
             }
         }
@@ -104,7 +108,7 @@ final class ContextRuleSync implements RuleSync {
             boolean isNew = v.previous() == null;
             changes.add(new AuditLog.Change("context_rule", ids[i], v.context(), isNew ? null : v.previous().version(), v.version(),
                     isNew ? "create" : "update", (isNew ? "create" : "update") + " from " + source,
-                    isNew ? null : v.previous().data(), Active.data(v.important(), v.ignore(), v.description()), actor, source));
+                    isNew ? null : v.previous().data(), Active.data(v.important(), v.ignore(), v.description()), actor));
             if (isNew) created++; else updated++;
         }
         AuditLog.writeAll(c, changes);
@@ -123,40 +127,40 @@ final class ContextRuleSync implements RuleSync {
         }
     }
 
-    /** Inserts the new versions in batches; ids come from the table's sequence so the audit rows can name them. */
+    /**
+     * Inserts the new versions (agent-loggy's columns only; active) in one statement per 5,000 rows and
+     * returns their ids in the order of {@code versions}; each file has a context at most once, so the
+     * returned rows are matched by context. Their source file goes to registry_facts.
+     */
     private long[] insert(List<NewVersion> versions) throws SQLException {
         long[] ids = new long[versions.size()];
-        if (versions.isEmpty()) {
-            return ids;
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT nextval(pg_get_serial_sequence('context_rules', 'id')) FROM generate_series(1, ?)")) {
-            ps.setInt(1, versions.size());
-            try (ResultSet rs = ps.executeQuery()) {
-                for (int i = 0; rs.next(); i++) {
-                    ids[i] = rs.getLong(1);
+        Map<String, Long> idOf = new HashMap<>();
+        for (int from = 0; from < versions.size(); from += 5_000) {
+            List<NewVersion> chunk = versions.subList(from, Math.min(versions.size(), from + 5_000));
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO context_rules (context, version, important, ignore, description, is_active)
+                    SELECT u.context, u.version, u.important, u.ignore, u.description, true
+                    FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[]) AS u (context, version, important, ignore, description)
+                    RETURNING id, context""")) {
+                ps.setArray(1, c.createArrayOf("text", chunk.stream().map(NewVersion::context).toArray()));
+                ps.setArray(2, c.createArrayOf("integer", chunk.stream().map(NewVersion::version).toArray()));
+                ps.setArray(3, c.createArrayOf("text", chunk.stream().map(NewVersion::important).toArray()));
+                ps.setArray(4, c.createArrayOf("text", chunk.stream().map(NewVersion::ignore).toArray()));
+                ps.setArray(5, c.createArrayOf("text", chunk.stream().map(NewVersion::description).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        idOf.put(rs.getString(2), rs.getLong(1));
+                    }
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO context_rules (id, context, version, important, ignore, description, source_file)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-            for (int i = 0; i < versions.size(); i++) {
-                NewVersion v = versions.get(i);
-                ps.setLong(1, ids[i]);
-                ps.setString(2, v.context());
-                ps.setInt(3, v.version());
-                ps.setString(4, v.important());
-                ps.setString(5, v.ignore());
-                ps.setString(6, v.description());
-                ps.setString(7, source);
-                ps.addBatch();
-                if ((i + 1) % 1000 == 0) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
+        List<Long> idList = new ArrayList<>(versions.size());
+        for (int i = 0; i < versions.size(); i++) {
+            ids[i] = idOf.get(versions.get(i).context());
+            idList.add(ids[i]);
         }
+        RegistryFacts.recordAll(c, "context_rule", idList, versions.stream().map(NewVersion::context).toList(),
+                versions.stream().map(NewVersion::version).toList(), source, actor);
         return ids;
     }
 

@@ -1,5 +1,7 @@
 package dev.agentetl.rules;
 
+import dev.agentetl.prompts.RegistryFacts;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +15,7 @@ import java.util.Set;
 /**
  * negate_keys: a key is its (label, operator, value), so a row is either there or not. A key new to
  * the table (or back after being deactivated) gets a new version; a key missing from the file is deactivated.
+ * Only agent-loggy's columns are written; the source file of a new row goes to registry_facts.
  */
 final class NegateKeySync implements RuleSync {
 
@@ -68,20 +71,23 @@ final class NegateKeySync implements RuleSync {
 
     private long[] insert(String label, String operator, String value) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO negate_keys (label, operator, value, version, source_file)
-                SELECT ?, ?, ?, coalesce(max(version), 0) + 1, ? FROM negate_keys WHERE label = ? AND operator = ? AND value = ?
+                INSERT INTO negate_keys (label, operator, value, version, is_active)
+                SELECT ?, ?, ?, coalesce(max(version), 0) + 1, true FROM negate_keys WHERE label = ? AND operator = ? AND value = ?
                 RETURNING id, version""")) {
             ps.setString(1, label);
             ps.setString(2, operator);
             ps.setString(3, value);
-            ps.setString(4, source);
-            ps.setString(5, label);
-            ps.setString(6, operator);
-            ps.setString(7, value);
+            ps.setString(4, label);
+            ps.setString(5, operator);
+            ps.setString(6, value);
+            long[] inserted;
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new long[]{rs.getLong(1), rs.getInt(2)};
+                inserted = new long[]{rs.getLong(1), rs.getInt(2)};
             }
+            RegistryFacts.recordAll(c, "negate_key", List.of(inserted[0]), List.of(key(label, operator, value)),
+                    List.of((int) inserted[1]), source, actor);
+            return inserted;
         }
     }
 

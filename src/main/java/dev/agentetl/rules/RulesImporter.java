@@ -50,6 +50,9 @@ public final class RulesImporter {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                // one import of a table at a time: the desired-state sync reads the table, then writes; and the
+                // seed layout has no unique index keeping one active version per context (the app's table
+                // may be the one written, and agent-etl adds nothing to it)
                 try (var lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
                     lock.setString(1, "rules:" + rules.kind().table());
                     lock.execute();
@@ -78,6 +81,6 @@ public final class RulesImporter {
     static void audit(Connection c, String table, long id, String name, Integer previousVersion, int newVersion, String type,
                       Object previous, Object next, String actor, String source) throws SQLException {
         AuditLog.write(c, new AuditLog.Change(table, id, name, previousVersion, newVersion, type,
-                type + " from " + source, previous, next, actor, source));
+                type + " from " + source, previous, next, actor));
     }
 }

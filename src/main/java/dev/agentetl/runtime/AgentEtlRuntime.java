@@ -1,7 +1,10 @@
 package dev.agentetl.runtime;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.agentetl.db.DataSources;
 import dev.agentetl.db.Database;
+import dev.agentetl.db.GroupInstaller;
+import dev.agentetl.db.Layout;
 import dev.agentetl.db.MigrateReport;
 import dev.agentetl.db.SchemaMigrator;
 import org.apache.camel.CamelContext;
@@ -25,8 +28,12 @@ public final class AgentEtlRuntime implements AutoCloseable {
 
     private final AppConfig config;
     private final Database database;
+    private final DataSources sources;
     private final HikariDataSource dataSource;
+    private final SchemaMigrator migrator;
     private final SystemEvents events;
+    /** agent-etl's schema is migrated: jobs may run and runs are recorded. */
+    private volatile boolean ownSchemaReady;
     private final String command;
     private final long startedNanos = System.nanoTime();
     private final MigrateReport startupMigration;
@@ -35,14 +42,17 @@ public final class AgentEtlRuntime implements AutoCloseable {
     private dev.agentetl.schedule.Schedules schedules;
     private boolean closed;
 
-    private AgentEtlRuntime(AppConfig config, Database database, HikariDataSource dataSource,
+    private AgentEtlRuntime(AppConfig config, Database database, DataSources sources, SchemaMigrator migrator,
                             MigrateReport startupMigration, String command) {
         this.config = config;
         this.database = database;
-        this.dataSource = dataSource;
-        this.events = new SystemEvents(dataSource);
+        this.sources = sources;
+        this.dataSource = sources.home();
+        this.migrator = migrator;
+        this.events = new SystemEvents(dataSource, sources.layout().ownSchema(), () -> ownSchemaReady);
         this.startupMigration = startupMigration;
         this.command = command;
+        this.ownSchemaReady = migrator.notReadyReason() == null;
     }
 
     /**
@@ -58,22 +68,53 @@ public final class AgentEtlRuntime implements AutoCloseable {
      * {@code routes/scheduled/} on a clustered Quartz scheduler (the long-running mode, {@code run}).
      */
     public static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling) {
+        return start(config, command, scheduling, false);
+    }
+
+    /**
+     * Starts on a database agent-etl owns (a benchmark's scratch database, a test's): migrated first, as
+     * {@code agent-etl migrate} would, its absent groups created.
+     */
+    public static AgentEtlRuntime startMigrated(AppConfig config, String command) {
+        return start(config, command, false, true);
+    }
+
+    public static AgentEtlRuntime startMigrated(AppConfig config, String command, boolean scheduling) {
+        return start(config, command, scheduling, true);
+    }
+
+    private static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling, boolean migrate) {
         Path routes = config.path("agent-etl.routes-dir");
         if (!Files.isDirectory(routes)) {
             throw new IllegalStateException("routes folder not found: " + routes + " (set agent-etl.home to the install folder)");
         }
+        Layout layout = Layout.of(config);
         Database database = Database.open(config);
-        HikariDataSource pool = null;
+        DataSources pool = null;
         AgentEtlRuntime runtime = null;
         try {
-            pool = (HikariDataSource) database.pool("jobs", config.getInt("agent-etl.db.pool-size"));
-            MigrateReport migrated = new SchemaMigrator(pool, config.path("agent-etl.migrations-dir")).migrate();
-            runtime = new AgentEtlRuntime(config, database, pool, migrated, command);
+            pool = new DataSources(layout, database, config.getInt("agent-etl.db.pool-size"), config.getInt("agent-etl.group-pool-size"));
+            SchemaMigrator migrator = new SchemaMigrator(database, layout.ownSchema(), config.path("agent-etl.migrations-dir"));
+            // The embedded server is agent-etl's own: it is migrated at every start (its groups included).
+            // Any other database changes only when the user runs `agent-etl migrate`.
+            MigrateReport migrated = null;
+            if (database.isEmbedded() || migrate) {
+                migrated = migrator.migrate().withGroups(new GroupInstaller(layout, pool).installAll(!migrate));
+                if (!migrated.problems().isEmpty()) {
+                    LOG.warn("groups with problems: {}", String.join("; ", migrated.problems()));
+                }
+            }
+            runtime = new AgentEtlRuntime(config, database, pool, migrator, migrated, command);
             ShutdownSequence.register(runtime);
             runtime.recordStart();
             if (scheduling) {
                 runtime.schedules = dev.agentetl.schedule.Schedules.prepare(config,
                         dev.agentetl.schedule.QuartzSettings.of(config, database));
+                // the settings are checked first (they need no database), then that the job store is there
+                String notReady = migrator.notReadyReason();
+                if (notReady != null) {
+                    throw new IllegalStateException("cannot run the schedule: " + notReady);
+                }
             }
             runtime.bootCamel(routes);
             return runtime;
@@ -111,7 +152,8 @@ public final class AgentEtlRuntime implements AutoCloseable {
         main.bind("dataSource", dataSource);
         // found in the registry at startup and applied to every route, so every job run is recorded
         main.bind("jobRunPolicy", (org.apache.camel.spi.RoutePolicyFactory)
-                (camelContext, routeId, route) -> new JobRunPolicy(dataSource, events));
+                (camelContext, routeId, route) -> new JobRunPolicy(dataSource, sources.layout().ownSchema(), events,
+                        () -> ownSchemaReady));
         Beans.bindAll(main::bind, this);
         try {
             main.start();
@@ -141,6 +183,20 @@ public final class AgentEtlRuntime implements AutoCloseable {
     public AppConfig config() { return config; }
     public Database database() { return database; }
     public HikariDataSource dataSource() { return dataSource; }
+    public DataSources sources() { return sources; }
+    public Layout layout() { return sources.layout(); }
+    public SchemaMigrator migrator() { return migrator; }
+    /** Why jobs cannot run yet (agent-etl's schema missing or behind), or null. */
+    public String notReadyReason() { return migrator.notReadyReason(); }
+    /** Called after {@code migrate}: jobs may run and be recorded from now on. */
+    public void schemaMigrated() {
+        boolean before = ownSchemaReady;
+        ownSchemaReady = migrator.notReadyReason() == null;
+        if (!before && ownSchemaReady) {
+            recordStart(); // the start of the run that created system_events
+        }
+    }
+    public boolean ownSchemaReady() { return ownSchemaReady; }
     public SystemEvents events() { return events; }
     public MigrateReport startupMigration() { return startupMigration; }
     public CamelContext camelContext() { return main.getCamelContext(); }
@@ -168,7 +224,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         }
         events.record("shutdown", "info", "agent-etl " + command + " stopped",
                 Map.of("command", command, "ok", ok, "duration_ms", (System.nanoTime() - startedNanos) / 1_000_000));
-        dataSource.close();
+        sources.close();
         database.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentetl.runtime;
 
+import dev.agentetl.db.GroupInstaller;
 import dev.agentetl.db.MigrateJob;
 import dev.agentetl.db.SchemaMigrator;
 import dev.agentetl.demo.DemoSeeder;
@@ -21,9 +22,12 @@ final class Beans {
 
     static void bindAll(BiConsumer<String, Object> bind, AgentEtlRuntime rt) {
         AppConfig config = rt.config();
-        SchemaMigrator migrator = new SchemaMigrator(rt.dataSource(), config.path("agent-etl.migrations-dir"));
-        bind.accept("migrateJob", new MigrateJob(migrator, rt.startupMigration()));
-        bind.accept("statusReporter", new StatusReporter(rt.dataSource(), rt.database(), migrator));
+        SchemaMigrator migrator = rt.migrator();
+        bind.accept("migrateJob", new MigrateJob(migrator, new GroupInstaller(rt.layout(), rt.sources()), rt::schemaMigrated));
+        JobRequirements requirements = new JobRequirements(rt.sources(), rt::notReadyReason);
+        bind.accept("jobRequirements", requirements);
+        bind.accept("statusReporter", new StatusReporter(rt.sources(), rt.database(), migrator));
+        bind.accept("checkReporter", new dev.agentetl.check.CheckReporter(rt.sources(), migrator, requirements, config));
         TelemetryGenerator generator = new TelemetryGenerator(rt.dataSource());
         bind.accept("telemetryGenerator", generator);
         bind.accept("demoSeeder", new DemoSeeder(rt.dataSource(), generator,
@@ -34,7 +38,7 @@ final class Beans {
         bind.accept("promptImporter", promptImporter);
         bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
         bind.accept("rulesImporter", rulesImporter);
-        dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(),
+        dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(), rt.sources()::forTable,
                 config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
                 // the export holds one connection for its snapshot while the slices take theirs
                 Math.min(config.getInt("agent-etl.export.connections"), config.getInt("agent-etl.db.pool-size") - 1), Long.parseLong(config.get("agent-etl.export.split-min-mb")) << 20);

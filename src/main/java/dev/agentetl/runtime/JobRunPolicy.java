@@ -23,6 +23,7 @@ public final class JobRunPolicy extends RoutePolicySupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunPolicy.class);
     static final String RUN_ID = "agentEtlJobRunId.";
+    static final String STARTED = "agentEtlJobStarted.";
     /** Header naming what started the job (cli, schedule, test); defaults to cli. */
     public static final String TRIGGER = "agentEtlTrigger";
     /** Header with the firing time a scheduled run answers (set by Quartz as a java.util.Date). */
@@ -33,12 +34,21 @@ public final class JobRunPolicy extends RoutePolicySupport {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final DataSource dataSource;
+    private final String jobRuns;
     private final SystemEvents events;
+    private final java.util.function.BooleanSupplier ready;
     private final String host;
 
-    public JobRunPolicy(DataSource dataSource, SystemEvents events) {
+    /**
+     * Runs are recorded in agent-etl's own job_runs, named with its schema (never an app's table of the
+     * same name on the search path); before that schema exists (a read-only command on a database never
+     * migrated) they are not recorded.
+     */
+    public JobRunPolicy(DataSource dataSource, String ownSchema, SystemEvents events, java.util.function.BooleanSupplier ready) {
         this.dataSource = dataSource;
+        this.jobRuns = ownSchema + ".job_runs";
         this.events = events;
+        this.ready = ready;
         this.host = hostName();
     }
 
@@ -51,11 +61,15 @@ public final class JobRunPolicy extends RoutePolicySupport {
         if (!isJob(route)) {
             return;
         }
+        exchange.setProperty(STARTED + route.getRouteId(), java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+        if (!ready.getAsBoolean()) {
+            return; // no job_runs yet; migrate records its own run when it has created it
+        }
         String trigger = exchange.getMessage().getHeader(TRIGGER, "cli", String.class);
         java.util.Date scheduledFor = exchange.getMessage().getHeader(SCHEDULED_FOR, java.util.Date.class);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO job_runs (job, status, trigger, host, node, scheduled_for)
+             PreparedStatement ps = c.prepareStatement("INSERT INTO " + jobRuns + " " + """
+                      (job, status, trigger, host, node, scheduled_for)
                      VALUES (?, 'running', ?, ?, ?, ?) RETURNING id""")) {
             ps.setString(1, route.getRouteId());
             ps.setString(2, trigger);
@@ -76,13 +90,14 @@ public final class JobRunPolicy extends RoutePolicySupport {
     public void onExchangeDone(Route route, Exchange exchange) {
         Long runId = exchange.getProperty(RUN_ID + route.getRouteId(), Long.class);
         if (runId == null) {
-            return;
+            runId = recordLate(route, exchange);
+            if (runId == null) return;
         }
         Throwable error = exchange.getException();
         JobReport report = error == null ? exchange.getMessage().getBody(JobReport.class) : null;
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE job_runs SET status = ?, finished_at = clock_timestamp(), rows_read = ?, rows_written = ?,
+             PreparedStatement ps = c.prepareStatement("UPDATE " + jobRuns + " " + """
+                      SET status = ?, finished_at = clock_timestamp(), rows_read = ?, rows_written = ?,
                             rows_rejected = ?, rows_skipped = ?, error = ?, details = ?::jsonb WHERE id = ?""")) {
             boolean rejected = report != null && !report.problems().isEmpty();
             ps.setString(1, error == null && !rejected ? "succeeded" : "failed");
@@ -101,6 +116,28 @@ public final class JobRunPolicy extends RoutePolicySupport {
         if (error != null) {
             events.record("error", "error", "job " + route.getRouteId() + " failed: " + Errors.oneLine(error),
                     Map.of("job", route.getRouteId(), "job_run_id", runId));
+        }
+    }
+
+    /** A job that created job_runs itself (the first migrate) is recorded once it is there. */
+    private Long recordLate(Route route, Exchange exchange) {
+        java.time.OffsetDateTime started = exchange.getProperty(STARTED + route.getRouteId(), java.time.OffsetDateTime.class);
+        if (started == null || !isJob(route) || !ready.getAsBoolean()) return null;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO " + jobRuns
+                     + " (job, status, trigger, host, node, started_at) VALUES (?, 'running', ?, ?, ?, ?) RETURNING id")) {
+            ps.setString(1, route.getRouteId());
+            ps.setString(2, exchange.getMessage().getHeader(TRIGGER, "cli", String.class));
+            ps.setString(3, host);
+            ps.setString(4, NODE);
+            ps.setObject(5, started);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (Exception e) {
+            LOG.warn("could not record job {}: {}", route.getRouteId(), e.getMessage());
+            return null;
         }
     }
 

@@ -17,8 +17,11 @@ final class JobHealth {
 
     private final Database database;
 
-    JobHealth(Database database) {
+    private final String ownSchema;
+
+    JobHealth(Database database, String ownSchema) {
         this.database = database;
+        this.ownSchema = ownSchema;
     }
 
     /**
@@ -32,6 +35,7 @@ final class JobHealth {
         p.setProperty("connectTimeout", "3");
         p.setProperty("socketTimeout", "10");
         p.setProperty("ApplicationName", "agent-etl health");
+        p.setProperty("currentSchema", ownSchema); // job_runs is agent-etl's
         return DriverManager.getConnection(database.jdbcUrl(), p);
     }
 

@@ -36,10 +36,10 @@ public final class ManagementServer implements AutoCloseable {
         this.schedules = schedules;
     }
 
-    public static ManagementServer start(String host, int port, Database database, Schedules schedules) {
+    public static ManagementServer start(String host, int port, Database database, String ownSchema, Schedules schedules) {
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 16);
-            ManagementServer m = new ManagementServer(http, new JobHealth(database), schedules);
+            ManagementServer m = new ManagementServer(http, new JobHealth(database, ownSchema), schedules);
             http.createContext("/health", m::health);
             http.createContext("/metrics", m::metrics);
             http.setExecutor(Executors.newSingleThreadExecutor(r -> {

@@ -34,6 +34,9 @@ public final class QuartzSettings {
         // after the database went away, how soon the scheduler tries again
         p.setProperty("org.quartz.jobStore.dbRetryInterval", config.get("agent-etl.schedule.db-retry-ms"));
         p.setProperty("org.quartz.jobStore.misfireThreshold", config.get("agent-etl.schedule.misfire-threshold-ms"));
+        // the job store's tables are agent-etl's, in its own schema, named with it (Quartz's own
+        // connections do not have agent-etl's search path)
+        p.setProperty("org.quartz.jobStore.tablePrefix", dev.agentetl.db.Layout.of(config).ownSchema() + ".QRTZ_");
         p.setProperty("org.quartz.jobStore.dataSource", "qds");
         p.setProperty("org.quartz.dataSource.qds.driver", "org.postgresql.Driver");
         p.setProperty("org.quartz.dataSource.qds.URL", database.jdbcUrl());

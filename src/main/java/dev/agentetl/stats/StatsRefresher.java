@@ -54,11 +54,7 @@ public final class StatsRefresher {
         List<Result> results = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             long t0 = System.nanoTime();
-            long written;
-            try (PreparedStatement ps = c.prepareStatement("SELECT update_tool_statistics()"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                written = rs.getLong(1);
-            }
+            long written = ToolStatistics.update(c);
             results.add(new Result("tool_statistics", true, 0, 0, written, (System.nanoTime() - t0) / 1_000_000));
             for (Rollup r : Rollup.ALL) {
                 results.add(refresh(c, r, options.full()));

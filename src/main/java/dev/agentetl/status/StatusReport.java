@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** What is in the database and what ran last. */
 public record StatusReport(String database, String schemaVersion, int pendingMigrations,
-                           Map<String, Map<String, Long>> rowsPerGroup, List<LastRun> lastRuns) implements JobReport {
+                           Map<String, Map<String, Long>> rowsPerGroup, List<LastRun> lastRuns, List<String> notes) implements JobReport {
 
     /** The last run of one job. */
     public record LastRun(String job, String status, OffsetDateTime startedAt, Long durationMs, Long rowsWritten, String error) {
@@ -33,15 +33,17 @@ public record StatusReport(String database, String schemaVersion, int pendingMig
         sb.append("database        ").append(database).append('\n');
         sb.append("schema version  ").append(schemaVersion);
         sb.append(pendingMigrations == 0 ? " (up to date)" : " (" + pendingMigrations + " pending)").append("\n\n");
-        sb.append(String.format("%-26s %8s %14s%n", "table group", "tables", "rows"));
+        sb.append(String.format("%-40s %8s %14s%n", "table group", "tables", "rows"));
         rowsPerGroup.forEach((group, tables) -> {
             long rows = tables.values().stream().mapToLong(Long::longValue).sum();
-            sb.append(String.format("%-26s %8d %,14d%n", group, tables.size(), rows));
+            sb.append(String.format("%-40s %8d %,14d%n", group, tables.size(), rows));
             tables.forEach((t, n) -> {
-                if (n > 0) sb.append(String.format("    %-22s %,22d%n", t, n));
+                if (n > 0) sb.append(String.format("    %-36s %,22d%n", t, n));
             });
         });
         sb.append('\n');
+        notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
+        if (!notes.isEmpty()) sb.append('\n');
         if (lastRuns.isEmpty()) {
             sb.append("no job has run yet\n");
         } else {

@@ -18,7 +18,7 @@ class BenchmarksTest {
     @Test
     void should_time_imports_on_a_scratch_database_and_show_reruns_write_nothing() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+        try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "test"); Connection c = TestDatabases.connect(config)) {
             JobReport report = rt.run("bench-import", new ImportBenchmark.Options(20, 200));
             String text = report.render();
             assertTrue(text.matches("(?s).*prompts: re-run\\s+20\\s+0 .*"), text);
@@ -32,7 +32,7 @@ class BenchmarksTest {
     @Test
     void should_compare_exports_with_their_anchors_on_a_wide_and_a_narrow_table_in_one_run() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+        try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "test"); Connection c = TestDatabases.connect(config)) {
             String text = rt.run("bench-export", new ExportBenchmark.Options(2_000, 20_000, null, 1)).render();
             assertTrue(text.contains("agent_telemetry (2,000 rows") && text.contains("tool_calls (20,000 rows"), text);
             assertTrue(text.contains("anchor: COPY csv") && text.contains("anchor: COPY row_to_json"), text);
@@ -48,7 +48,7 @@ class BenchmarksTest {
     @Test
     void should_time_full_and_incremental_refreshes_against_the_bare_aggregate() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+        try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "test"); Connection c = TestDatabases.connect(config)) {
             String text = rt.run("bench-stats", new StatsBenchmark.Options(20_000)).render();
             assertTrue(text.contains("anchor: per-tool percentile_cont") && text.contains("refresh-stats after 1 % new rows"), text);
             assertTrue(text.matches("(?s).*full refresh / anchor: [\\d.]+x.*full / incremental: [\\d.]+x.*"), text);
@@ -59,7 +59,7 @@ class BenchmarksTest {
     @Test
     void should_time_finetune_against_the_plain_json_lines_export_of_the_same_rows() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+        try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "test"); Connection c = TestDatabases.connect(config)) {
             String text = rt.run("bench-finetune", new FinetuneBenchmark.Options(3_000, 1)).render();
             assertTrue(text.contains("fine-tuning benchmark on 3,000 llm_call rows"), text);
             assertTrue(text.matches("(?s).*anchor: export agent_telemetry jsonl\\s+3,000 .*finetune time / anchor time: [\\d.]+x.*"), text);
@@ -70,7 +70,7 @@ class BenchmarksTest {
     @Test
     void should_time_consolidation_against_plain_inserts_and_say_when_pgloader_is_missing() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+        try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "test"); Connection c = TestDatabases.connect(config)) {
             String text = rt.run("bench-consolidate", new ConsolidateBenchmark.Options(2_000, "/nonexistent/pgloader", 2)).render();
             assertTrue(text.contains("agent-etl consolidate (end to end)") && text.contains("phases (its fastest round): {stage="), text);
             assertTrue(text.contains("best of 2 rounds"), text);

@@ -105,7 +105,7 @@ class CliTest {
         CliRun status = CliRun.of(config, "status");
         assertEquals(0, status.exit(), status.err());
         assertTrue(status.out().matches("(?s).*schema version  \\d+ \\(.*\\) \\(up to date\\).*"), status.out());
-        assertTrue(status.out().contains("agent interaction store"), status.out());
+        assertTrue(status.out().contains("interactions (agent_etl)"), status.out());
         assertTrue(status.out().matches("(?s).*migrate\\s+succeeded.*"), "last run of migrate is shown: " + status.out());
 
         try (Connection c = TestDatabases.connect(config)) {

@@ -1,52 +1,58 @@
 package dev.agentetl.db;
 
 import dev.agentetl.runtime.AppConfig;
+import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Map;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The migrations apply on an empty database, a second run changes nothing, and validation guards them. */
+/**
+ * agent-etl's schema: a new database gets it from V14 on (V1-V13 are the layout of older releases), a second
+ * run changes nothing, and Flyway's validation guards landed migrations.
+ */
 class MigrationsTest {
 
     private static final Path MIGRATIONS = Path.of("migrations").toAbsolutePath();
 
-    private static PGSimpleDataSource freshDataSource() {
-        AppConfig config = TestDatabases.freshConfig();
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(config.get("agent-etl.db.url"));
-        ds.setUser("postgres");
-        return ds;
+    private static SchemaMigrator migrator(AppConfig config, Path migrations) {
+        return new SchemaMigrator(Database.open(config), "agent_etl", migrations);
     }
 
     @Test
-    void should_apply_every_migration_once_then_do_nothing() throws IOException {
-        PGSimpleDataSource ds = freshDataSource();
-        SchemaMigrator migrator = new SchemaMigrator(ds, MIGRATIONS);
+    void should_apply_every_migration_of_the_own_schema_once_then_do_nothing() throws Exception {
+        AppConfig config = TestDatabases.freshConfig();
+        SchemaMigrator migrator = migrator(config, MIGRATIONS);
+        assertTrue(migrator.notReadyReason().contains("agent-etl migrate"), migrator.notReadyReason());
 
         MigrateReport first = migrator.migrate();
         long files;
         try (Stream<Path> list = Files.list(MIGRATIONS)) {
-            files = list.filter(p -> p.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+            files = list.map(p -> p.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .filter(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))) > 13).count();
         }
-        assertEquals(files, first.applied(), "every versioned migration applies on an empty database");
+        assertEquals(files, first.applied(), "every migration after the old layout applies on an empty database");
 
         MigrateReport second = migrator.migrate();
         assertEquals(0, second.applied(), "a second run applies nothing");
         assertEquals(first.toVersion(), second.toVersion());
         assertEquals(0, migrator.pendingCount());
-        assertDoesNotThrow(() -> Flyway.configure().dataSource(ds).locations("filesystem:" + MIGRATIONS).load().validate());
+        assertEquals(null, migrator.notReadyReason());
+        try (Connection c = TestDatabases.connectPlain(config.get("agent-etl.db.url"))) {
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"),
+                    "nothing of agent-etl's lands in public");
+            assertTrue(Sql.count(c, "SELECT count(*) FROM pg_class WHERE relnamespace = 'agent_etl'::regnamespace AND relname = 'job_runs'") == 1);
+        }
     }
 
     @Test
@@ -56,12 +62,12 @@ class MigrationsTest {
                 Files.copy(p, copy.resolve(p.getFileName()));
             }
         }
-        PGSimpleDataSource ds = freshDataSource();
-        new SchemaMigrator(ds, copy).migrate();
-        Path first = copy.resolve("V1__agent_interaction_store.sql");
-        Files.writeString(first, Files.readString(first) + "\n-- edited after landing\n");
+        AppConfig config = TestDatabases.freshConfig();
+        migrator(config, copy).migrate();
+        Path landed = copy.resolve("V14__agent_etl_schema.sql");
+        Files.writeString(landed, Files.readString(landed) + "\n-- edited after landing\n");
 
-        RuntimeException e = assertThrows(RuntimeException.class, () -> new SchemaMigrator(ds, copy).migrate());
+        RuntimeException e = assertThrows(RuntimeException.class, () -> migrator(config, copy).migrate());
         assertTrue(e.getMessage().toLowerCase().contains("checksum"), "the reason names the checksum mismatch: " + e.getMessage());
     }
 }

@@ -51,11 +51,12 @@ class FinetuneTest {
                 "agent-etl.finetune.redaction.profile.mail-only", "email"));
         db = rt.db;
         Sql.exec(db, """
-                INSERT INTO prompts (name, version, type, template, tools) VALUES
-                 ('helper', 1, 'system', 'You are helpful.', '[{"name": "list_files", "description": "List a folder",
-                   "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}}]'),
-                 ('helper', 2, 'system', 'You are very helpful.', NULL);
-                INSERT INTO prompt_labels (name, label, prompt_id) SELECT 'helper', 'production', id FROM prompts WHERE version = 2;
+                INSERT INTO prompts (name, version, type, template, labels) VALUES
+                 ('helper', 1, 'system', 'You are helpful.', NULL),
+                 ('helper', 2, 'system', 'You are very helpful.', ARRAY['production']);
+                INSERT INTO registry_facts (config_type, config_id, config_name, version, tools)
+                SELECT 'prompt', id, 'default:helper', 1, '[{"name": "list_files", "description": "List a folder",
+                   "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}}]' FROM prompts WHERE version = 1;
                 """);
     }
 

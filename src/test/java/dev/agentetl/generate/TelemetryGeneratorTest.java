@@ -30,7 +30,7 @@ class TelemetryGeneratorTest {
     }
 
     private static GenerateReport run(AppConfig config, GenerateOptions options) {
-        try (AgentEtlRuntime runtime = AgentEtlRuntime.start(config, "test")) {
+        try (AgentEtlRuntime runtime = AgentEtlRuntime.startMigrated(config, "test")) {
             return (GenerateReport) runtime.run("generate", options);
         }
     }

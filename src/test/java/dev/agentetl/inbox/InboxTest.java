@@ -48,7 +48,7 @@ class InboxTest {
     void should_import_good_files_and_set_aside_a_bad_one_with_its_report() throws Exception {
         AppConfig config = TestDatabases.freshConfig().with(Map.of("agent-etl.inbox-dir", inbox.toString()));
         dropFiles();
-        try (AgentEtlRuntime runtime = AgentEtlRuntime.start(config, "test")) {
+        try (AgentEtlRuntime runtime = AgentEtlRuntime.startMigrated(config, "test")) {
             ImportReport report = (ImportReport) runtime.run("import-inbox", null);
             assertEquals(3, report.files().size());
             assertEquals(1, report.problems().size());
@@ -61,7 +61,7 @@ class InboxTest {
     void should_import_files_as_they_arrive_when_the_inbox_is_watched() throws Exception {
         AppConfig config = TestDatabases.freshConfig().with(Map.of("agent-etl.inbox-dir", inbox.toString(),
                 "agent-etl.inbox.watch", "true"));
-        try (AgentEtlRuntime ignored = AgentEtlRuntime.start(config, "test")) {
+        try (AgentEtlRuntime ignored = AgentEtlRuntime.startMigrated(config, "test")) {
             dropFiles();
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline && !(Files.exists(inbox.resolve(".done/greet.prompt"))

@@ -16,7 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +48,10 @@ class RulesImportTest {
     void stop() throws Exception {
         rt.close();
     }
+
+    /** A comma-separated field as the trimmed array a consumer reads (the table stores only the text). */
+    private static final String ITEMS = "CASE WHEN %1$s IS NULL OR btrim(%1$s) = '' THEN '{}'::text[] "
+            + "ELSE regexp_split_to_array(btrim(%1$s), '\\s*,\\s*') END";
 
     private Path write(String name, byte[] bytes) throws Exception {
         Path file = dir.resolve(name);
@@ -80,10 +89,14 @@ class RulesImportTest {
         assertEquals("processPayment, transferMoney ,balanceInquiry", Sql.value(db, "SELECT important FROM context_rules WHERE context = 'mfs'"),
                 "important stays text as in the file");
         assertEquals("{processPayment,transferMoney,balanceInquiry}",
-                Sql.value(db, "SELECT important_items::text FROM context_rules WHERE context = 'mfs'"), "and is split, trimmed");
+                Sql.value(db, "SELECT " + ITEMS.formatted("important") + "::text FROM context_rules WHERE context = 'mfs'"),
+                "and splits, trimmed, in the query");
         assertEquals("Says \"hello\"; spans\r\ntwo lines, with commas",
                 Sql.value(db, "SELECT description FROM context_rules WHERE context = 'bkash'"));
-        assertEquals("{}", Sql.value(db, "SELECT ignore_items::text FROM context_rules WHERE context = 'bkash'"));
+        assertEquals("{}", Sql.value(db, "SELECT " + ITEMS.formatted("ignore") + "::text FROM context_rules WHERE context = 'bkash'"));
+        assertEquals(2, count("SELECT count(*) FROM registry_facts f JOIN context_rules r ON r.id = f.config_id "
+                + "WHERE f.config_type = 'context_rule' AND f.config_name = r.context AND f.source_file LIKE '%context_rules.csv'"),
+                "each new row's source file, by its real id");
     }
 
     @Test
@@ -115,6 +128,7 @@ class RulesImportTest {
         assertEquals(0, count("SELECT count(*) FROM context_rules"));
         assertEquals(0, count("SELECT count(*) FROM negate_keys"));
         assertEquals(0, count("SELECT count(*) FROM config_changelog"));
+        assertEquals(0, count("SELECT count(*) FROM registry_facts"));
     }
 
     @Test
@@ -133,10 +147,13 @@ class RulesImportTest {
         Path file = write("context_rules.csv", "context,important,ignore,description\nmfs,a,b,one\nbkash,c,d,two\nupay,e,f,three\n");
         importRules(false, file);
         long changelog = count("SELECT count(*) FROM config_changelog");
+        String rows = (String) Sql.value(db, "SELECT string_agg(concat_ws(',', id, version, is_active, updated_at), ';' ORDER BY id) FROM context_rules");
 
         ImportReport again = importRules(false, file);
         assertEquals(3, again.rowsSkipped());
         assertEquals(changelog, count("SELECT count(*) FROM config_changelog"), "a re-run writes nothing");
+        assertEquals(rows, Sql.value(db, "SELECT string_agg(concat_ws(',', id, version, is_active, updated_at), ';' ORDER BY id) FROM context_rules"),
+                "not a row touched");
 
         write("context_rules.csv", "context,important,ignore,description\nmfs,a,b,one\nbkash,c,\"d,z\",two\nnew,g,h,four\n");
         ImportReport changed = importRules(false, file);
@@ -164,5 +181,42 @@ class RulesImportTest {
         assertEquals(1, report.files().get(0).created());
         assertEquals(0, count("SELECT count(*) FROM negate_keys"));
         assertEquals(0, count("SELECT count(*) FROM config_changelog"));
+        assertEquals(0, count("SELECT count(*) FROM registry_facts"));
+    }
+
+    @Test
+    void should_keep_one_active_version_per_context_when_imports_of_one_table_race() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int f = 0; f < 4; f++) {
+            StringBuilder csv = new StringBuilder("context,important,ignore,description\n");
+            for (int r = 0; r < 50; r++) {
+                csv.append("ctx").append(r).append(",a").append(f).append(",b,file ").append(f).append('\n');
+            }
+            files.add(write("context_rules_" + f + ".csv", csv.toString()));
+        }
+        RulesImporter importer = new RulesImporter(runtime.dataSource());
+        ExecutorService pool = Executors.newFixedThreadPool(files.size());
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (Path f : files) {
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        importer.importFile(f, new ImportRulesRequest(List.of(f), false, "racer"));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> w : work) {
+                w.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(50, count("SELECT count(*) FROM context_rules WHERE is_active"), "one active version of each context");
+        assertEquals(1, count("SELECT count(DISTINCT important) FROM context_rules WHERE is_active"), "all from the file imported last");
+        assertEquals(0, count("SELECT count(*) FROM (SELECT context, version FROM context_rules GROUP BY 1, 2 HAVING count(*) > 1) d"));
+        assertEquals(count("SELECT count(*) FROM context_rules"),
+                count("SELECT count(*) FROM config_changelog WHERE config_type = 'context_rule' AND change_type IN ('create', 'update')"),
+                "every version audited");
     }
 }

@@ -17,7 +17,7 @@ class RunCommandTest {
 
     @Test
     void aCronExpressionThatIsNotQuartzIsRefusedWithItsKey() throws Exception {
-        AppConfig config = TestDatabases.freshConfig().with(Map.of("agent-etl.schedule.insights.cron", "*/5 * * * *"));
+        AppConfig config = TestDatabases.migratedConfig().with(Map.of("agent-etl.schedule.insights.cron", "*/5 * * * *"));
         CliRun run = CliRun.of(config, "run");
         assertEquals(1, run.exit());
         assertTrue(run.err().contains("agent-etl.schedule.insights.cron: not a Quartz cron expression: '*/5 * * * *'"), run.err());
@@ -28,7 +28,7 @@ class RunCommandTest {
 
     @Test
     void aMalformedExportListIsRefusedWithTheEntry() {
-        AppConfig config = TestDatabases.freshConfig().with(Map.of(
+        AppConfig config = TestDatabases.migratedConfig().with(Map.of(
                 "agent-etl.schedule.export-snapshots.enabled", "true",
                 "agent-etl.schedule.export-snapshots.datasets", "tool_calls:parquet sessions"));
         CliRun run = CliRun.of(config, "run");
@@ -38,7 +38,7 @@ class RunCommandTest {
 
     @Test
     void runWithEveryJobDisabledSaysSo() {
-        AppConfig config = TestDatabases.freshConfig().with(Map.of(
+        AppConfig config = TestDatabases.migratedConfig().with(Map.of(
                 "agent-etl.schedule.refresh-stats.enabled", "false", "agent-etl.schedule.insights.enabled", "false"));
         CliRun run = CliRun.of(config, "run");
         assertEquals(1, run.exit());

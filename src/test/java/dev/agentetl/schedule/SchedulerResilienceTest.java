@@ -36,9 +36,9 @@ class SchedulerResilienceTest {
                 "agent-etl.schedule.export-snapshots.enabled", "true",
                 "agent-etl.schedule.export-snapshots.cron", "* * * * * ?",
                 "agent-etl.schedule.export-snapshots.datasets", "no_such_table:csv"));
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "run", true);
+        try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "run", true);
              Connection db = TestDatabases.connect(config);
-             ManagementServer http = ManagementServer.start("127.0.0.1", 0, rt.database(), rt.schedules())) {
+             ManagementServer http = ManagementServer.start("127.0.0.1", 0, rt.database(), rt.layout().ownSchema(), rt.schedules())) {
             waitFor(Duration.ofSeconds(20), () -> count(db, "job = 'export-snapshots' AND status = 'failed'") >= 3
                     && count(db, "job = 'refresh-stats' AND status = 'succeeded'") >= 3);
             assertEquals(count(db, "job = 'export-snapshots'"), count(db, "job = 'export-snapshots' AND status = 'failed'"
@@ -74,8 +74,8 @@ class SchedulerResilienceTest {
                 "agent-etl.schedule.refresh-stats.cron", "* * * * * ?",
                 "agent-etl.schedule.insights.enabled", "false",
                 "agent-etl.schedule.db-retry-ms", "1000"));
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "run", true);
-             ManagementServer http = ManagementServer.start("127.0.0.1", 0, rt.database(), rt.schedules())) {
+        try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "run", true);
+             ManagementServer http = ManagementServer.start("127.0.0.1", 0, rt.database(), rt.layout().ownSchema(), rt.schedules())) {
             String url = config.get("agent-etl.db.url");
             waitFor(Duration.ofSeconds(20), () -> succeededRuns(url) >= 2);
 
@@ -96,7 +96,7 @@ class SchedulerResilienceTest {
 
     private static long succeededRuns(String url) {
         try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-            return Sql.count(c, "SELECT count(*) FROM job_runs WHERE job = 'refresh-stats' AND status = 'succeeded'");
+            return Sql.count(c, "SELECT count(*) FROM agent_etl.job_runs WHERE job = 'refresh-stats' AND status = 'succeeded'");
         } catch (Exception e) {
             return -1;
         }

@@ -25,7 +25,7 @@ class StatsRefreshTest {
     @Test
     void should_compute_the_figures_of_a_day_by_hand() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+        try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "test"); Connection c = TestDatabases.connect(config)) {
             Sql.exec(c, "INSERT INTO sessions (id, session_id, session_type, model, final_status, total_duration_ms, created_at) VALUES "
                     + "(1, 's1', 'test', 'm1', 'success', 100, '2026-05-01 10:00Z'), (2, 's2', 'test', 'm1', 'error', 300, '2026-05-01 23:59Z')");
             Sql.exec(c, "INSERT INTO tool_calls (session_id, call_index, tool_name, success, execution_time_ms, retry_count, created_at) VALUES "
@@ -52,7 +52,7 @@ class StatsRefreshTest {
     void should_give_the_same_rollups_incrementally_as_by_a_full_rebuild() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
         LocalDate end = LocalDate.of(2026, 3, 31);
-        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test"); Connection c = TestDatabases.connect(config)) {
+        try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "test"); Connection c = TestDatabases.connect(config)) {
             rt.run("generate", new GenerateOptions(20_000, 3, end, 30, true));
             rt.run("refresh-stats", new StatsRefresher.Options(false));
             // new rows on two days only

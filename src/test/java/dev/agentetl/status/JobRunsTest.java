@@ -18,7 +18,7 @@ class JobRunsTest {
     @Test
     void should_record_a_failed_job_with_its_error_and_keep_running_later_jobs() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
-        try (AgentEtlRuntime runtime = AgentEtlRuntime.start(config, "test")) {
+        try (AgentEtlRuntime runtime = AgentEtlRuntime.startMigrated(config, "test")) {
             assertThrows(RuntimeException.class, () -> runtime.run("generate", "not generator options"));
             StatusReport status = (StatusReport) runtime.run("status", null);
             assertEquals(0, status.rows("sessions"), "the failed run wrote nothing");

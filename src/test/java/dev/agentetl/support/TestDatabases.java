@@ -67,7 +67,23 @@ public final class TestDatabases {
                 "agent-etl.inbox-dir", scratch.resolve("inbox").toString()));
     }
 
+    /** As {@link #freshConfig()}, on a database `agent-etl migrate` has already prepared. */
+    public static AppConfig migratedConfig() {
+        AppConfig config = freshConfig();
+        dev.agentetl.runtime.AgentEtlRuntime.startMigrated(config, "test").close();
+        return config;
+    }
+
+    /** A connection to the configured database that finds tables as the jobs do (agent-etl's schema, then the groups'). */
     public static Connection connect(AppConfig config) throws SQLException {
-        return DriverManager.getConnection(config.get("agent-etl.db.url"), "postgres", "");
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("currentSchema", dev.agentetl.db.Layout.of(config).searchPath(dev.agentetl.db.DbTarget.HOME));
+        return DriverManager.getConnection(config.get("agent-etl.db.url"), p);
+    }
+
+    /** A plain connection (the server's default search path), as an application would open. */
+    public static Connection connectPlain(String url) throws SQLException {
+        return DriverManager.getConnection(url, "postgres", "");
     }
 }

@@ -16,7 +16,7 @@ public final class TestRuntime implements AutoCloseable {
 
     private TestRuntime(AppConfig config) throws SQLException {
         this.config = config;
-        this.runtime = AgentEtlRuntime.start(config, "test");
+        this.runtime = AgentEtlRuntime.startMigrated(config, "test");
         this.db = TestDatabases.connect(config);
     }
 
