@@ -25,6 +25,7 @@ SELECT g, current_schema(), 'home database', 'created'
 FROM (VALUES ('interactions', 'sessions'), ('executions', 'executions'), ('telemetry', 'agent_telemetry'),
              ('registry', 'prompts'), ('learning', 'rl_learner')) AS m(g, marker)
 WHERE to_regclass(quote_ident(current_schema()) || '.' || marker) IS NOT NULL
+  AND EXISTS (SELECT 1 FROM flyway_schema_history WHERE version = '1')  -- a moved install only
 ON CONFLICT (group_name) DO NOTHING;
 
 -- The value-list CHECKs older releases put on the tables applications write (agent_telemetry's
@@ -33,6 +34,9 @@ ON CONFLICT (group_name) DO NOTHING;
 DO $$
 DECLARE r record;
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM flyway_schema_history WHERE version = '1') THEN
+        RETURN; -- a new install: nothing of an older release here
+    END IF;
     FOR r IN
         SELECT c.conrelid::regclass AS tbl, c.conname
         FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
@@ -47,8 +51,13 @@ END $$;
 
 -- An older install's execution store lacked two columns the execution store's app writes
 -- (ExecutionStore.store_tool_creation): its table is agent-etl's, so they are added.
-ALTER TABLE IF EXISTS tool_creation_events ADD COLUMN IF NOT EXISTS tool_class varchar(255);
-ALTER TABLE IF EXISTS tool_creation_events ADD COLUMN IF NOT EXISTS created_by varchar(50) DEFAULT 'ai';
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM flyway_schema_history WHERE version = '1') THEN
+        ALTER TABLE IF EXISTS tool_creation_events ADD COLUMN IF NOT EXISTS tool_class varchar(255);
+        ALTER TABLE IF EXISTS tool_creation_events ADD COLUMN IF NOT EXISTS created_by varchar(50) DEFAULT 'ai';
+    END IF;
+END $$;
 
 -- From V1: the records of agent-etl's own work (seed 000 has tables of these names; the app's are its own).
 

@@ -48,12 +48,16 @@ public final class Consolidator {
      * A bulk load drops and rebuilds the targets' indexes and foreign keys: only on tables agent-etl created.
      * A learning store an application created (adopted by migrate) is inserted into with everything in place.
      */
-    private boolean ownsTargets() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT action FROM group_installs WHERE group_name = 'learning'");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() && "created".equals(rs.getString(1));
-        }
+    private boolean ownsTargets() {
+        return ownsTargets.getAsBoolean();
+    }
+
+    private java.util.function.BooleanSupplier ownsTargets = () -> false;
+
+    /** Whether agent-etl created the learning group where it is configured (bulk loads only then). */
+    public Consolidator ownsTargetsWhen(java.util.function.BooleanSupplier owns) {
+        this.ownsTargets = owns;
+        return this;
     }
 
     /** @param bulkMinRows rows an insert into one target must bring to be done as a bulk load ({@link BulkLoad}); 0: never */

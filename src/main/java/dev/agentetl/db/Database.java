@@ -34,8 +34,4 @@ public interface Database extends AutoCloseable {
     @Override
     void close();
 
-    /** A pooled DataSource on this database. */
-    default DataSource pool(String name, int size) {
-        return Pools.create(name, this, size);
-    }
 }

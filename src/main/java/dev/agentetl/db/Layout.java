@@ -38,6 +38,11 @@ public final class Layout {
 
     public static Layout of(AppConfig config) {
         String own = schemaName("agent-etl.schema", config.get("agent-etl.schema", "agent_etl"));
+        if (own.equals("public")) {
+            // public is where applications put their tables (seed 004's web app does): agent-etl's own
+            // objects never go there
+            throw new IllegalStateException("agent-etl.schema must be a schema of agent-etl's own, not public");
+        }
         Map<Group, Place> places = new EnumMap<>(Group.class);
         for (Group g : Group.values()) {
             String prefix = "agent-etl." + g.key() + ".";
@@ -60,7 +65,7 @@ public final class Layout {
 
     /** Schema names are plain lower-case identifiers: they go into SQL and search paths unquoted. */
     private static String schemaName(String key, String value) {
-        if (!IDENT.matcher(value).matches()) {
+        if (!IDENT.matcher(value).matches() || value.startsWith("pg_") || value.equals("information_schema")) {
             throw new IllegalStateException(key + " must be a lower-case PostgreSQL identifier (letters, digits, _), got '" + value + "'");
         }
         return value;
@@ -85,12 +90,18 @@ public final class Layout {
         return out;
     }
 
-    /** The search path of connections to {@code db}: agent-etl's schema first (home only), then the groups' schemas. */
+    /**
+     * The search path of connections to {@code db}: agent-etl's schema first (home only), then the groups'
+     * schemas, {@code public} last (where apps keep tables of all kinds, some with common names).
+     */
     public String searchPath(DbTarget db) {
         Set<String> path = new LinkedHashSet<>();
         if (db.isHome()) path.add(ownSchema);
         for (Place p : places.values()) {
-            if (p.db().equals(db)) path.add(p.schema());
+            if (p.db().equals(db) && !p.schema().equals("public")) path.add(p.schema());
+        }
+        for (Place p : places.values()) {
+            if (p.db().equals(db) && p.schema().equals("public")) path.add(p.schema());
         }
         return String.join(",", path);
     }

@@ -63,8 +63,9 @@ final class LegacyInstallUpgrade {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
-            // one upgrade at a time: a second process waits here, then finds the history moved
-            st.execute("LOCK TABLE public.flyway_schema_history IN ACCESS EXCLUSIVE MODE");
+            // an older release still running holds locks on its tables: wait a while, then say so rather than
+            // queue the applications' own queries behind the move
+            st.execute("SET LOCAL lock_timeout = '30s'");
             st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
             for (String view : existing(c, created.views, "v")) {
                 st.execute("ALTER VIEW public." + view + " SET SCHEMA " + schema);
@@ -80,6 +81,10 @@ final class LegacyInstallUpgrade {
             return true;
         } catch (SQLException e) {
             c.rollback();
+            if ("55P03".equals(e.getSQLState())) {
+                throw new SQLException("the tables of the older install are in use (is a process of the older release "
+                        + "still running?); stop it and run migrate again: " + e.getMessage(), e);
+            }
             throw e;
         } finally {
             c.setAutoCommit(auto);

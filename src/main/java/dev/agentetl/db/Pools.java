@@ -22,12 +22,9 @@ final class Pools {
         cfg.setInitializationFailTimeout(10_000);
         cfg.addDataSourceProperty("ApplicationName", "agent-etl");
         cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
-        // tables are named without a schema in the jobs' SQL: agent-etl's schema first, then the groups'
-        cfg.addDataSourceProperty("currentSchema", searchPath);
+        // tables are named without a schema in the jobs' SQL: agent-etl's schema first, then the groups'.
+        // Set on every new connection, after whatever search path the URL asked for (?currentSchema=...)
+        cfg.setConnectionInitSql("SET search_path TO " + searchPath);
         return new HikariDataSource(cfg);
-    }
-
-    static HikariDataSource create(String name, Database db, int size) {
-        return create(name, db.jdbcUrl(), db.user(), db.password(), size, "public");
     }
 }

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * agent-etl's own schema: Flyway's history and every object only agent-etl reads, migrated by the SQL in
@@ -68,20 +69,54 @@ public final class SchemaMigrator {
     /** Applies pending migrations; a failed or edited migration stops here with Flyway's reason. */
     public MigrateReport migrate() {
         long started = System.nanoTime();
-        boolean upgraded;
-        try (Connection c = dataSource().getConnection()) {
-            upgraded = LegacyInstallUpgrade.moveIfNeeded(c, schema, migrations);
-            if (!upgraded && !historyExists(c)) {
-                c.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-                flyway().baseline();
+        // one migrate at a time per database (the move, the baseline and Flyway): a second one waits,
+        // then finds the work done
+        try (Connection lock = dataSource().getConnection()) {
+            try (Statement st = lock.createStatement()) {
+                st.execute("SELECT pg_advisory_lock(hashtext('agent-etl:migrate'))");
+            }
+            try {
+                boolean upgraded;
+                try (Connection c = dataSource().getConnection()) {
+                    upgraded = LegacyInstallUpgrade.moveIfNeeded(c, schema, migrations);
+                    if (!upgraded && !historyExists(c)) {
+                        refuseForeignTables(c);
+                        try (Statement st = c.createStatement()) {
+                            st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                        }
+                        flyway().baseline();
+                    }
+                }
+                MigrateResult result = flyway().migrate();
+                return new MigrateReport(result.migrationsExecuted, result.initialSchemaVersion,
+                        result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
+                        (System.nanoTime() - started) / 1_000_000, upgraded);
+            } finally {
+                try (Statement st = lock.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock(hashtext('agent-etl:migrate'))");
+                }
             }
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot prepare agent-etl's schema " + schema + ": " + e.getMessage(), e);
         }
-        MigrateResult result = flyway().migrate();
-        return new MigrateReport(result.migrationsExecuted, result.initialSchemaVersion,
-                result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
-                (System.nanoTime() - started) / 1_000_000, upgraded);
+    }
+
+    /** A new install's schema must be agent-etl's alone: one that already holds tables belongs to someone else. */
+    private void refuseForeignTables(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT string_agg(relname, ', ' ORDER BY relname) FROM pg_class
+                WHERE relnamespace = to_regnamespace(?) AND relkind IN ('r', 'v', 'm', 'p', 'f')""")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String tables = rs.getString(1);
+                if (tables != null) {
+                    throw new IllegalStateException("schema " + schema + " already holds tables agent-etl did not create ("
+                            + (tables.length() > 200 ? tables.substring(0, 200) + "..." : tables)
+                            + "); set agent-etl.schema to a schema of agent-etl's own");
+                }
+            }
+        }
     }
 
     private boolean historyExists(Connection c) throws SQLException {

@@ -123,8 +123,9 @@ public final class Exporter {
                 // the stored row width decides the fetch size and whether rows formatted here are split
                 if (src != c) src.setAutoCommit(false);
                 double width = dataset == null ? 0 : rowWidth(src, dataset);
+                // a group's own database has a small pool of its own: one connection reads it
                 slices = new Slices(folder, exportId, request.format().extension(),
-                        BlockRanges.of(src, dataset, slicesFor(request.format(), width), splitMinBytes));
+                        BlockRanges.of(src, dataset, src == c ? slicesFor(request.format(), width) : 1, splitMinBytes));
                 int fetch = fetchSize(width);
                 long rows = slices.size() == 1
                         ? exportSlice(src, query, request, dataset, fetch, slices.parts(0), true)

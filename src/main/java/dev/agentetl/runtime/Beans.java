@@ -55,7 +55,8 @@ final class Beans {
         String zone = config.get("agent-etl.consolidate.source-time-zone", "");
         bind.accept("consolidator", new dev.agentetl.consolidate.Consolidator(rt.dataSource(),
                 zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone,
-                Long.parseLong(config.get("agent-etl.consolidate.bulk-min-rows"))));
+                Long.parseLong(config.get("agent-etl.consolidate.bulk-min-rows")))
+                .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.LEARNING)));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
         bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),
                 config.path("agent-etl.exports-dir"), new dev.agentetl.finetune.FinetuneExporter.Settings(

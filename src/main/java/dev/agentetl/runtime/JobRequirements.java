@@ -45,10 +45,13 @@ public final class JobRequirements {
             Map.entry("report", EnumSet.of(Group.INTERACTIONS, Group.EXECUTIONS, Group.TELEMETRY, Group.REGISTRY)),
             Map.entry("finetune", EnumSet.of(Group.INTERACTIONS, Group.EXECUTIONS, Group.TELEMETRY, Group.REGISTRY)),
             Map.entry("consolidate", EnumSet.of(Group.LEARNING)),
-            Map.entry("consolidate-verify", EnumSet.of(Group.LEARNING)));
+            Map.entry("demo", EnumSet.allOf(Group.class)));
 
-    /** Jobs that write made-up rows: only into groups agent-etl created, never into an application's tables. */
-    private static final Set<String> WRITES_GENERATED = Set.of("generate");
+    /**
+     * Jobs that write made-up rows (generate) or a sample catalog and data set (demo): only into groups
+     * agent-etl created, never into an application's tables.
+     */
+    private static final Set<String> WRITES_GENERATED = Set.of("generate", "demo");
 
     private final DataSources sources;
     private final Supplier<String> notReady;
@@ -58,8 +61,19 @@ public final class JobRequirements {
         this.notReady = notReady;
     }
 
+    /**
+     * Checks the job the exchange is entering: the intercepted {@code direct:} endpoint names it (a job
+     * called from another, as demo and the scheduled triggers do, is checked as itself).
+     */
     public void check(Exchange exchange) throws SQLException {
-        String job = exchange.getFromRouteId();
+        String endpoint = exchange.getProperty(Exchange.INTERCEPTED_ENDPOINT, String.class);
+        String job = endpoint == null ? exchange.getFromRouteId() : endpoint.replaceFirst("^direct:(//)?", "").replaceFirst("\\?.*$", "");
+        if (job == null || UNCONDITIONAL.contains(job)) return;
+        require(job);
+    }
+
+    /** Fails with everything the job lacks (also for the jobs that skip the check at their start, e.g. demo after its migrate). */
+    public void require(String job) throws SQLException {
         List<String> missing = missing(job);
         if (!missing.isEmpty()) {
             throw new JobCannotRunException(job + " cannot run: " + String.join("; ", missing));
@@ -69,7 +83,7 @@ public final class JobRequirements {
     /** Everything the job lacks, empty when it can run. */
     public List<String> missing(String job) throws SQLException {
         List<String> out = new ArrayList<>();
-        if (job == null || UNCONDITIONAL.contains(job)) return out;
+        if (job == null) return out;
         String reason = notReady.get();
         if (reason != null) {
             out.add(reason);
@@ -87,25 +101,47 @@ public final class JobRequirements {
                 if (f.presence() == GroupInspector.Presence.ABSENT) {
                     out.add("the " + g.key() + " group (" + g.marker() + " ...) is not in " + place.describe()
                             + "; run `agent-etl migrate` to create it, or set agent-etl." + g.key() + ".schema to where it is");
-                } else {
-                    for (GroupInspector.Problem p : f.problems()) out.add(g.key() + " group in " + place.describe() + ": " + p);
+                    continue;
                 }
-                if (WRITES_GENERATED.contains(job) && f.presence() == GroupInspector.Presence.PRESENT && !createdByAgentEtl(c, g)) {
+                for (GroupInspector.Problem p : f.problems()) out.add(g.key() + " group in " + place.describe() + ": " + p);
+                if (f.presence() != GroupInspector.Presence.PRESENT) continue;
+                String recorded = recordedAction(c, place);
+                if (recorded == null) {
+                    out.add("the " + g.key() + " group in " + place.describe() + " is not adopted yet; run `agent-etl migrate`");
+                } else if (WRITES_GENERATED.contains(job) && !recorded.equals("created")) {
                     out.add(job + " writes made-up rows and only into groups agent-etl created; the " + g.key()
                             + " group in " + place.describe() + " belongs to an application");
                 }
+                out.addAll(Shadowed.names(c, place));
             }
         }
         return out;
     }
 
-    private boolean createdByAgentEtl(Connection c, Group g) throws SQLException {
+    /** created / adopted as migrate recorded the group at its configured place, or null (not there, or recorded elsewhere). */
+    private String recordedAction(Connection c, Layout.Place place) throws SQLException {
         try (var ps = c.prepareStatement("SELECT action FROM " + sources.layout().ownSchema()
-                + ".group_installs WHERE group_name = ?")) {
-            ps.setString(1, g.key());
+                + ".group_installs WHERE group_name = ? AND schema_name = ? AND database = ?")) {
+            ps.setString(1, place.group().key());
+            ps.setString(2, place.schema());
+            ps.setString(3, place.db().describe());
             try (var rs = ps.executeQuery()) {
-                return rs.next() && "created".equals(rs.getString(1));
+                return rs.next() ? rs.getString(1) : null;
             }
+        }
+    }
+
+    /**
+     * Whether agent-etl created the group where it is configured now (so it may drop and rebuild its indexes
+     * for a bulk load, or fill it with made-up rows). A group recorded at another place does not count.
+     */
+    public boolean createdByAgentEtl(Group g) {
+        Layout.Place place = sources.layout().place(g);
+        if (!place.db().isHome() || notReady.get() != null) return false;
+        try (Connection c = sources.home().getConnection()) {
+            return "created".equals(recordedAction(c, place));
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -48,8 +48,8 @@ public final class StatusReporter {
                     notes.add(place.group().key() + ": " + (f.presence() == GroupInspector.Presence.ABSENT ? "not there"
                             : "missing " + String.join(", ", f.missingTables())) + " in " + place.describe());
                 }
-            } catch (RuntimeException e) {
-                notes.add(place.group().key() + ": " + e.getMessage());
+            } catch (SQLException | RuntimeException e) {
+                notes.add(place.group().key() + ": cannot read " + place.describe() + ": " + e.getMessage());
             }
         }
         List<StatusReport.LastRun> runs = new ArrayList<>();
