@@ -490,7 +490,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS uq_job_runs_scheduled_firing ON job_runs (job,
 -- conversions the transforms use, and one lineage key per source row on the tables that have no
 -- natural key, so a re-run inserts nothing twice.
 
-CREATE SCHEMA IF NOT EXISTS legacy;
+-- (V12 created schema legacy for the staged copies; they are legacy_<table> in this schema now, and a
+-- moved install's are brought here below.)
 
 -- Placeholder replaced below by the fastest variant the server supports.
 CREATE OR REPLACE FUNCTION legacy_parses(t text, type text) RETURNS boolean
@@ -572,3 +573,22 @@ ALTER FUNCTION legacy_parses(text, text) STABLE;
 ALTER FUNCTION legacy_is_time(text) STABLE;
 ALTER FUNCTION legacy_is_json(text) STABLE;
 
+
+-- A moved install's staged legacy tables (schema legacy, created by V12) come into this schema as
+-- legacy_<table>, where consolidate stages them now; the schema is dropped once empty.
+DO $$
+DECLARE r record;
+BEGIN
+    IF to_regnamespace('legacy') IS NULL OR NOT EXISTS (SELECT 1 FROM flyway_schema_history WHERE version = '12') THEN
+        RETURN;
+    END IF;
+    FOR r IN SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'legacy'::regnamespace AND c.relkind = 'r' LOOP
+        IF to_regclass(format('%I.%I', current_schema(), 'legacy_' || r.relname)) IS NULL THEN
+            EXECUTE format('ALTER TABLE legacy.%I RENAME TO %I', r.relname, 'legacy_' || r.relname);
+            EXECUTE format('ALTER TABLE legacy.%I SET SCHEMA %I', 'legacy_' || r.relname, current_schema());
+        END IF;
+    END LOOP;
+    IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = 'legacy'::regnamespace) THEN
+        DROP SCHEMA legacy;
+    END IF;
+END $$;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 @Command(name = "consolidate", mixinStandardHelpOptions = true,
         subcommands = ConsolidateCommand.Verify.class,
         description = {"Consolidate the legacy learner tables (SQLite files laid out like ~/.victor/, one SQLite file, or a "
-                + "PostgreSQL schema) into rl_* / agent_* / ui_* / sys_*: staged unchanged into schema legacy, transformed by SQL, "
+                + "PostgreSQL schema) into rl_* / agent_* / ui_* / sys_*: staged unchanged (legacy_<table> in agent-etl's schema), transformed by SQL, "
                 + "reconciled per table (read, rejected by reason, skipped, written against the expected fan-out).",
                 "A re-run writes nothing; a run that stopped resumes at the first table it had not finished."})
 final class ConsolidateCommand extends JobCommand {

@@ -180,7 +180,7 @@ public final class Consolidator {
                     drop(source, probe, runId);
                     notes.add("verified, then dropped the legacy tables: "
                             + (source instanceof LegacySource.Postgres ? "the originals in " + source.describe() + " and " : "")
-                            + "the staged copies in schema legacy");
+                            + "the staged copies (legacy_<table> in agent-etl's schema)");
                 }
             }
         }
@@ -420,9 +420,9 @@ public final class Consolidator {
                 }
             }
             for (LegacySource.Found f : tables) {
-                if (Reconciliation.count(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'legacy' AND tablename = "
-                        + Transforms.literal(f.table())) == 0) {
-                    problems.add(f.label() + ": the staged copy legacy." + f.table() + " is gone (dropped after verification?)");
+                if (Reconciliation.count(c, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = "
+                        + Transforms.literal("legacy_" + f.table())) == 0) {
+                    problems.add(f.label() + ": the staged copy legacy_" + f.table() + " is gone (dropped after verification?)");
                     continue;
                 }
                 Reconciliation.Result r = Reconciliation.compute(c, id, f, stagingRejects(c, id, f.lineage()));
@@ -439,7 +439,7 @@ public final class Consolidator {
             c.setAutoCommit(false);
             try (var st = c.createStatement()) {
                 for (LegacySource.Found f : probe.tables()) {
-                    st.execute("DROP TABLE IF EXISTS legacy." + LegacySource.quote(f.table()));
+                    st.execute("DROP TABLE IF EXISTS " + LegacySource.staged(f.table()));
                 }
                 source.dropOriginals(c, probe.tables());
                 st.execute("UPDATE consolidation_runs SET legacy_dropped_at = now() WHERE id = " + runId);

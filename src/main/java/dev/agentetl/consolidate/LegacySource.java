@@ -49,8 +49,8 @@ abstract class LegacySource {
         }
         if (from.startsWith("postgres:")) {
             String schema = from.substring("postgres:".length());
-            if (!schema.matches("[A-Za-z_][A-Za-z0-9_]*") || schema.equals("legacy")) {
-                throw new IllegalArgumentException("--from postgres:SCHEMA needs a plain schema name other than legacy, got '" + schema + "'");
+            if (!schema.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("--from postgres:SCHEMA needs a plain schema name, got '" + schema + "'");
             }
             return new Postgres(schema, target);
         }
@@ -69,6 +69,14 @@ abstract class LegacySource {
 
     /** Drops the original tables (postgres: only; SQLite files are never changed). */
     void dropOriginals(Connection c, List<Found> tables) throws SQLException {
+    }
+
+    /**
+     * The staged copy of a legacy table: {@code legacy_<table>} in agent-etl's own schema (the first on the
+     * search path, where an unqualified CREATE puts it), never in a schema someone else may own.
+     */
+    static String staged(String table) {
+        return quote("legacy_" + table);
     }
 
     static String quote(String identifier) {

@@ -41,7 +41,7 @@ final class Reconciliation {
     /** {@code notStaged}: rows read but not staged (their storage class did not fit), already counted as rejects. */
     static Result compute(Connection pg, long runId, LegacySource.Found found, long notStaged) throws SQLException {
         String table = found.lineage();
-        long staged = count(pg, "SELECT count(*) FROM legacy." + LegacySource.quote(found.table()));
+        long staged = count(pg, "SELECT count(*) FROM " + LegacySource.staged(found.table()));
         Map<String, Long> byReason = new TreeMap<>();
         long rejected;
         try (PreparedStatement ps = pg.prepareStatement(
@@ -95,7 +95,7 @@ final class Reconciliation {
         for (String target : found.layout().fanOut().keySet()) {
             present.append(" + (SELECT count(*) FROM ").append(target).append(" x WHERE x.source_table = ? AND x.source_key = s._source_key)");
         }
-        String sql = "SELECT s._source_key FROM legacy." + LegacySource.quote(found.table()) + " s WHERE NOT EXISTS "
+        String sql = "SELECT s._source_key FROM " + LegacySource.staged(found.table()) + " s WHERE NOT EXISTS "
                 + "(SELECT 1 FROM consolidation_rejects r WHERE r.run_id = ? AND r.source_table = ? AND r.source_key = s._source_key) AND "
                 + present + " <> ? ORDER BY s._rowid NULLS LAST, s._source_key LIMIT 20";
         List<String> out = new ArrayList<>();

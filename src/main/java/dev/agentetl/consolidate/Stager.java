@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Load: one legacy table copied unchanged into {@code legacy.<table>} with lossless types (SQLite INTEGER
+ * Load: one legacy table copied unchanged into {@code legacy_<table>} (agent-etl's schema) with lossless types (SQLite INTEGER
  * as bigint, REAL as double precision, text as text), plus its source key, streamed through one COPY so
  * memory stays bounded and the server stores rows while the next ones are read. A value whose storage
  * class does not fit its column (text in a REAL column, a blob) makes its row a reject with the reason;
@@ -37,11 +37,11 @@ final class Stager {
     record Reject(String sourceKey, String reason, String detail) {
     }
 
-    /** Creates (or empties) legacy.<table> and fills it; runs inside the caller's transaction on {@code pg}. */
+    /** Creates (or empties) legacy_<table> and fills it; runs inside the caller's transaction on {@code pg}. */
     Staged stage(Connection pg, LegacySource source, LegacySource.Found found) throws SQLException, IOException {
         LegacyTable t = found.layout();
         List<LegacyTable.Column> columns = t.columns();
-        String staged = "legacy." + LegacySource.quote(found.table());
+        String staged = LegacySource.staged(found.table());
         try (Statement st = pg.createStatement()) {
             st.execute("DROP TABLE IF EXISTS " + staged);
             StringBuilder ddl = new StringBuilder("CREATE UNLOGGED TABLE " + staged

@@ -39,7 +39,7 @@ final class TableConsolidation {
         Stager.Staged staged = stager.stage(pg, source, found);
         String lineage = found.lineage();
         recordStagingRejects(pg, runId, lineage, staged.rejects());
-        String stagedName = "legacy." + LegacySource.quote(found.table());
+        String stagedName = LegacySource.staged(found.table());
         t0 = lap(0, t0);
         exec(pg, validationRejects(t, lineage, stagedName, runId, zone));
         t0 = lap(1, t0);

@@ -215,7 +215,8 @@ public final class FinetuneExporter {
         Map<String, ArrayNode> out = new HashMap<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT DISTINCT ON (p.template) p.template, f.tools::text FROM prompts p JOIN registry_facts f "
-                        + "ON f.config_type = 'prompt' AND f.config_id = p.id WHERE f.tools IS NOT NULL ORDER BY p.template, p.version DESC")) {
+                        + "ON f.config_type = 'prompt' AND f.config_id = p.id AND f.version = p.version "
+                        + "WHERE f.tools IS NOT NULL ORDER BY p.template, p.version DESC")) {
             while (rs.next()) {
                 ArrayNode tools = OpenAiShapes.registryTools(rs.getString(2));
                 if (tools != null) out.put(rs.getString(1), tools);

@@ -56,7 +56,7 @@ final class ConfigImporter {
             String prevData = null;
             try (PreparedStatement ps = c.prepareStatement("SELECT t.version, f.content_hash, "
                     + "(to_jsonb(t) - 'id' - 'created_at' - 'updated_at' - 'embedding')::text FROM " + kind.table + " t "
-                    + "LEFT JOIN registry_facts f ON f.config_type = ? AND f.config_id = t.id "
+                    + "LEFT JOIN registry_facts f ON f.config_type = ? AND f.config_id = t.id AND f.version = t.version AND f.config_name = t.name "
                     + "WHERE t.name = ? ORDER BY t.version DESC LIMIT 1")) {
                 ps.setString(1, kind.auditType);
                 ps.setString(2, name);

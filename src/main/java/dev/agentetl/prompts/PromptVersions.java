@@ -35,7 +35,9 @@ final class PromptVersions {
                                'model', p.model, 'config', p.parameters, 'tools', f.tools, 'metadata', f.metadata,
                                'content_hash', f.content_hash, 'source_file', f.source_file)::text,
             coalesce(p.is_active, false)
-            FROM prompts p LEFT JOIN registry_facts f ON f.config_type = 'prompt' AND f.config_id = p.id""";
+            FROM prompts p LEFT JOIN registry_facts f ON f.config_type = 'prompt' AND f.config_id = p.id
+                 -- the same id in another registry (one configured before) is another row: version must match too
+                 AND f.version = p.version""";
 
     private static final String SELECT = "SELECT " + COLUMNS + " WHERE p.project = ? AND p.name = ?";
 

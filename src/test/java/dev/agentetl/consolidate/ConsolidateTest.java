@@ -34,7 +34,7 @@ class ConsolidateTest {
     private static Map<String, Long> counts(Connection db) throws Exception {
         Map<String, Long> m = new LinkedHashMap<>();
         for (String t : TARGETS) m.put(t, Sql.count(db, "SELECT count(*) FROM " + t));
-        m.put("legacy tables", Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'legacy'"));
+        m.put("legacy tables", Sql.count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'agent_etl' AND tablename LIKE 'legacy\\_%'"));
         return m;
     }
 

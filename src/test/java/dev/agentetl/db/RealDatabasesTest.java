@@ -235,6 +235,8 @@ class RealDatabasesTest {
             Sql.exec(c, "INSERT INTO prompts (name, version, template, content_hash) VALUES ('greet', 1, 'Hello', repeat('a', 64))");
             Sql.exec(c, "INSERT INTO prompt_labels (name, label, prompt_id) SELECT 'greet', 'production', id FROM prompts");
             Sql.exec(c, "CREATE TABLE public.someone_elses (n int)");
+            Sql.exec(c, "CREATE TABLE legacy.rl_outcomes (_source_key text PRIMARY KEY, learner text)");
+            Sql.exec(c, "INSERT INTO legacy.rl_outcomes VALUES ('1', 'model_selector')");
         }
         CliRun refused = CliRun.of(config, "status");
         assertEquals(0, refused.exit());
@@ -251,6 +253,8 @@ class RealDatabasesTest {
             assertEquals(1, Sql.count(c, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"),
                     "only the table agent-etl never created is left in public");
             assertEquals("created", Sql.value(c, "SELECT action FROM agent_etl.group_installs WHERE group_name = 'telemetry'"));
+            assertEquals(1, Sql.count(c, "SELECT count(*) FROM agent_etl.legacy_rl_outcomes"), "staged legacy copies come along");
+            assertEquals(null, Sql.value(c, "SELECT to_regnamespace('legacy')"));
             Sql.exec(c, "INSERT INTO agent_telemetry (model_used, system_prompt, chat_history, duration_ms, stop_reason) "
                     + "VALUES ('m', 's', '[]', 5, 'gave_up')");
             assertNotEquals(0, Sql.count(c, "SELECT count(*) FROM agent_etl.flyway_schema_history WHERE version = '14'"));
