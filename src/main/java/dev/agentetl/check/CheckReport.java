@@ -46,7 +46,11 @@ public record CheckReport(String ownSchema, String ownSchemaState, List<GroupSta
         for (GroupState g : groups) {
             sb.append(String.format("%-13s %-9s %s  [%s]%n", g.group(), g.state(), g.where(), g.origin()));
             for (String p : g.problems()) sb.append("    problem: ").append(p).append('\n');
-            g.rows().forEach((t, n) -> sb.append(String.format("    %-28s %,14d rows%n", t, n)));
+            long total = g.rows().values().stream().mapToLong(Long::longValue).sum();
+            if (!g.rows().isEmpty()) sb.append(String.format("    %d table%s, %,d rows%n", g.rows().size(), g.rows().size() == 1 ? "" : "s", total));
+            g.rows().forEach((t, n) -> {
+                if (n > 0) sb.append(String.format("    %-28s %,14d rows%n", t, n));
+            });
             for (String v : g.unlistedValues()) sb.append("    value outside the seed's list: ").append(v).append('\n');
         }
         sb.append('\n');

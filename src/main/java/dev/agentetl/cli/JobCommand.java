@@ -36,8 +36,9 @@ abstract class JobCommand implements Callable<Integer> {
             cli.out.flush();
             if (!report.problems().isEmpty()) {
                 report.problems().forEach(cli.err::println);
-                cli.err.println("agent-etl: " + job() + " rejected input with " + report.problems().size() + " problem(s); "
-                        + "the rest was kept");
+                cli.err.println(job().equals("check") || job().equals("migrate")
+                        ? "agent-etl: " + job() + " found " + report.problems().size() + " problem(s)"
+                        : "agent-etl: " + job() + " rejected input with " + report.problems().size() + " problem(s); the rest was kept");
                 return 1;
             }
             ok = true;

@@ -86,7 +86,7 @@ public final class GroupInstaller {
                     String action = previous != null ? previous : "adopted";
                     record(home, place, action, problems);
                     return new Outcome(g, action, place.describe() + (previous != null ? ""
-                            : " (" + g.tables().size() + " tables checked against " + g.origin() + ", left unchanged)"), problems);
+                            : " (" + g.tables().size() + (g.tables().size() == 1 ? " table" : " tables") + " checked against " + g.origin() + ", left unchanged)"), problems);
                 }
             }
         }

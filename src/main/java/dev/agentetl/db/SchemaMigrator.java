@@ -46,6 +46,8 @@ public final class SchemaMigrator {
         if (!password.isEmpty()) ds.setPassword(password);
         ds.setCurrentSchema(schema);
         ds.setApplicationName("agent-etl-migrate");
+        // V14's IF NOT EXISTS statements notice every object a moved install already has: not worth a log line each
+        ds.setOptions("-c client_min_messages=warning");
         return ds;
     }
 
