@@ -142,6 +142,34 @@ class RealDatabasesTest {
     }
 
     @Test
+    void should_adopt_agent_loggys_registry_and_import_into_it_so_the_app_reads_what_was_imported() throws Exception {
+        AppConfig config = appDatabase("agent_loggy_003.sql", "agent_loggy_003_rows.sql")
+                .with(Map.of("agent-etl.registry.schema", "agent_loggy"));
+        Map<String, String> before = new HashMap<>();
+        for (String t : Group.REGISTRY.tables()) before.put(t, definition(config, "agent_loggy." + t));
+
+        CliRun migrate = CliRun.of(config, "migrate");
+        assertEquals(0, migrate.exit(), migrate.out() + migrate.err());
+        assertTrue(migrate.out().matches("(?s).*registry\\s+adopted\\s+schema agent_loggy.*"), migrate.out());
+        CliRun imported = CliRun.of(config, "import", "prompts");
+        assertEquals(0, imported.exit(), imported.err());
+        CliRun check = CliRun.of(config, "check");
+        assertEquals(0, check.exit(), check.out());
+        assertTrue(check.out().matches("(?s).*registry\\s+adopted\\s+schema agent_loggy of the home database.*"), check.out());
+        assertTrue(check.out().matches("(?s).*import-prompts\\s+can run.*"), check.out());
+
+        for (String t : Group.REGISTRY.tables()) {
+            assertEquals(before.get(t), definition(config, "agent_loggy." + t), t + " is exactly as alembic created it");
+        }
+        try (Connection c = TestDatabases.connectPlain(url(config))) {
+            assertEquals(1, Sql.count(c, "SELECT count(*) FROM agent_loggy.prompts WHERE name = 'trace_entry_analysis' "
+                    + "AND 'production' = ANY(labels) AND is_active"), "the app's own query finds the imported version");
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM pg_class WHERE relnamespace = 'agent_loggy'::regnamespace "
+                    + "AND relname LIKE 'registry%'"), "agent-etl's facts are in its own schema");
+        }
+    }
+
+    @Test
     void should_read_a_telemetry_group_in_a_second_database_and_say_what_cannot_span_two() throws Exception {
         AppConfig telemetryDb = appDatabase("telemetry_004.sql", "telemetry_004_rows.sql");
         String before = definition(telemetryDb, "public.agent_telemetry");
