@@ -57,6 +57,10 @@ final class Beans {
                 zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone,
                 Long.parseLong(config.get("agent-etl.consolidate.bulk-min-rows")))
                 .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.LEARNING)));
+        String ingestZone = config.get("agent-etl.ingest.source-time-zone", "");
+        bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(),
+                ingestZone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : ingestZone,
+                config.getInt("agent-etl.ingest.busy-timeout-ms"), config.path("agent-etl.ingest.store")));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
         bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),
                 config.path("agent-etl.exports-dir"), new dev.agentetl.finetune.FinetuneExporter.Settings(

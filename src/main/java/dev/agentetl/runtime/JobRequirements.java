@@ -45,6 +45,7 @@ public final class JobRequirements {
             Map.entry("report", EnumSet.of(Group.INTERACTIONS, Group.EXECUTIONS, Group.TELEMETRY, Group.REGISTRY)),
             Map.entry("finetune", EnumSet.of(Group.INTERACTIONS, Group.EXECUTIONS, Group.TELEMETRY, Group.REGISTRY)),
             Map.entry("consolidate", EnumSet.of(Group.LEARNING)),
+            Map.entry("ingest", EnumSet.of(Group.INTERACTIONS)),
             Map.entry("demo", EnumSet.allOf(Group.class)));
 
     /**
