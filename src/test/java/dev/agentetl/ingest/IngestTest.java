@@ -187,6 +187,32 @@ class IngestTest {
     }
 
     @Test
+    void should_follow_a_store_that_grows_as_an_agent_writes_it() throws Exception {
+        Path store = dir.resolve("grown.db");
+        StoreWriter writer = new StoreWriter(store, 3);
+        long rows = writer.create(50);
+        CliRun first = CliRun.of(config, "ingest", "--from", "sqlite:" + store);
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().contains(String.format("%,d rows read, %,d written", rows, rows)), first.out());
+        long open = ((Number) valueIn(store, "SELECT count(*) FROM sessions WHERE final_status IS NULL")).longValue();
+        writer.grow(5, 3);
+        CliRun second = CliRun.of(config, "ingest", "--from", "sqlite:" + store);
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.out().matches("(?s).*sessions\\s+55\\s+5\\s+" + Math.min(3, open) + "\\s+.*"), second.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(((Number) valueIn(store, "SELECT count(*) FROM messages")).longValue(),
+                    Sql.count(c, "SELECT count(*) FROM messages m JOIN agent_etl.ingest_keys k ON k.target_id = m.id "
+                            + "AND k.source_table = 'messages' AND k.store LIKE '%grown.db'"));
+        }
+    }
+
+    private static Object valueIn(Path store, String sql) throws Exception {
+        try (VibeStore s = VibeStore.reopen(store)) {
+            return s.value(sql);
+        }
+    }
+
+    @Test
     void should_refuse_what_is_not_a_store_and_write_nothing() throws Exception {
         Path text = dir.resolve("notes.db");
         Files.writeString(text, "just text");
