@@ -25,6 +25,10 @@ final class IngestCommand extends JobCommand {
     @Option(names = "--sync-deletes", description = "Delete the rows ingested earlier that the store no longer has.")
     boolean syncDeletes;
 
+    @Option(names = "--full", description = "Compare every row of every table with what was ingested (by default the tables "
+            + "VibeAgent only appends to are read from the last ingested row on, once none went missing).")
+    boolean full;
+
     @Override
     String job() {
         return "ingest";
@@ -32,6 +36,6 @@ final class IngestCommand extends JobCommand {
 
     @Override
     Object body() {
-        return new IngestRequest(from, zone, dryRun, syncDeletes);
+        return new IngestRequest(from, zone, dryRun, syncDeletes, full);
     }
 }

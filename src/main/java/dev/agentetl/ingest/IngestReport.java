@@ -41,6 +41,12 @@ public record IngestReport(long runId, String store, boolean dryRun, boolean syn
         return out;
     }
 
+    /** Milliseconds reading and staging the store, and checking and writing in PostgreSQL, over all tables. */
+    public Map<String, Long> phaseMillis() {
+        return Map.of("stage", tables.stream().mapToLong(TableIngest.Result::stageMillis).sum(),
+                "apply", tables.stream().mapToLong(TableIngest.Result::applyMillis).sum());
+    }
+
     @Override
     public Object details() {
         return Map.of("run", runId, "store", store, "tables", tables);

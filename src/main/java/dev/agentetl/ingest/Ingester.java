@@ -57,8 +57,12 @@ public final class Ingester {
             for (String t : tables(src)) {
                 if (StoreTable.NOT_INGESTED.containsKey(t)) notes.add(t + " not ingested: " + StoreTable.NOT_INGESTED.get(t));
             }
-            try (Connection pg = dataSource.getConnection()) {
+            try (Connection pg = dataSource.getConnection();
+                 Connection keys = dataSource.getConnection();
+                 Connection ids = dataSource.getConnection()) {
                 pg.setAutoCommit(false);
+                keys.setAutoCommit(false); // the key map is streamed with a cursor
+                keys.setReadOnly(true);
                 long runId;
                 try {
                     try (PreparedStatement ps = pg.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
@@ -67,6 +71,7 @@ public final class Ingester {
                     }
                     runId = startRun(pg, store, zone, request);
                     setting(pg, "agent_etl.ingest_store", store);
+                    setting(keys, "agent_etl.ingest_store", store);
                     setting(pg, "agent_etl.ingest_zone", zone);
                     setting(pg, "agent_etl.ingest_run", String.valueOf(runId));
                     try (Statement st = pg.createStatement()) {
@@ -76,13 +81,17 @@ public final class Ingester {
                     List<TableIngest.Result> results = new ArrayList<>();
                     for (Map.Entry<StoreTable, List<String>> e : found.entrySet()) {
                         TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().name()));
+                        long t0 = System.nanoTime();
                         try {
-                            job.stage(src, pg);
+                            job.stage(src, pg, keys, ids, request.full());
                         } catch (SQLException ex) {
                             throw new SQLException(store + ": " + e.getKey().name() + ": " + SqliteFiles.reason(ex), ex);
                         }
                         jobs.add(job);
-                        results.add(job.apply(pg));
+                        long t1 = System.nanoTime();
+                        TableIngest.Result r = job.apply(pg);
+                        results.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
+                                r.rejectedBy(), 0, 0, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
                     }
                     // rows gone at the source: children before their parents
                     List<TableIngest> reversed = new ArrayList<>(jobs);
@@ -93,7 +102,7 @@ public final class Ingester {
                     for (TableIngest.Result r : results) {
                         long[] g = gone.get(r.table());
                         finalResults.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
-                                r.rejectedBy(), g[0], g[1]));
+                                r.rejectedBy(), g[0], g[1], r.stageMillis(), r.applyMillis()));
                         if (g[0] > 0 && !request.syncDeletes()) {
                             notes.add(r.table() + ": " + g[0] + " row(s) ingested earlier are gone from the store; kept here "
                                     + "(--sync-deletes deletes them)");
@@ -101,6 +110,7 @@ public final class Ingester {
                     }
                     IngestReport report = new IngestReport(runId, store, request.dryRun(), request.syncDeletes(), finalResults, notes,
                             (System.nanoTime() - started) / 1_000_000);
+                    keys.rollback();
                     if (request.dryRun()) {
                         pg.rollback();
                     } else {

@@ -26,7 +26,7 @@ final class TableIngest {
 
     /** What happened to one table, reconciled: read = inserted + updated + unchanged + rejected. */
     record Result(String table, long read, long inserted, long updated, long unchanged, long rejected,
-                  Map<String, Long> rejectedBy, long goneAtSource, long deleted) {
+                  Map<String, Long> rejectedBy, long goneAtSource, long deleted, long stageMillis, long applyMillis) {
     }
 
     private static final String STORE = "current_setting('agent_etl.ingest_store')";
@@ -49,41 +49,93 @@ final class TableIngest {
         return table.name();
     }
 
-    /** Streams the store's rows into the staging table; returns the rows read. */
-    long stage(Connection src, Connection pg) throws SQLException {
+    private long read;
+    private long unchanged;
+    private long staged;
+    private final List<long[]> gone = new ArrayList<>();
+
+    /**
+     * Streams the store's rows, in key order, against the store's key map, in key order too (read on
+     * {@code keys}, another connection, as committed: the advisory lock keeps other ingests of this store out).
+     * Only new rows and rows whose hash changed are staged, with their target id (a mapped one, or a new one
+     * from the target's sequence, drawn on {@code ids}); unchanged rows are counted and left alone, and mapped
+     * keys the store no longer has are kept for {@link #gone}. So a re-run ships nothing but hashes' worth of work.
+     */
+    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full) throws SQLException {
+        String sequence = sequence(pg);
+        long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src, keys);
         try (Statement st = pg.createStatement()) {
             StringBuilder ddl = new StringBuilder("CREATE TEMP TABLE " + stage
-                    + " (_id bigint PRIMARY KEY, _hash text NOT NULL, _reject text, _detail text, _state text, _target bigint");
+                    + " (_id bigint PRIMARY KEY, _hash text NOT NULL, _state text NOT NULL, _target bigint NOT NULL, _checked boolean NOT NULL,"
+                    + " _reject text, _detail text");
             for (String c : columns) ddl.append(", ").append(Sql.quote(c)).append(" text");
             st.execute(ddl.append(") ON COMMIT DROP").toString());
         }
-        StringBuilder names = new StringBuilder("_id, _hash");
+        StringBuilder names = new StringBuilder("_id, _hash, _state, _target, _checked");
         StringBuilder select = new StringBuilder("SELECT id");
         for (String c : columns) {
             names.append(", ").append(Sql.quote(c));
             select.append(", ").append(Sql.quote(c));
         }
-        select.append(" FROM ").append(Sql.quote(table.name())).append(" ORDER BY id");
+        select.append(" FROM ").append(Sql.quote(table.name())).append(after >= 0 ? " WHERE id > " + after : "").append(" ORDER BY id");
         CopyBuffer buffer = new CopyBuffer(stage, names.toString());
         CopyIn in = buffer.open(pg.unwrap(PGConnection.class).getCopyAPI());
-        long read = 0;
-        try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString())) {
-            Object[] row = new Object[columns.size() + 2];
-            StringBuilder hashed = new StringBuilder(512);
-            while (rs.next()) {
-                hashed.setLength(0);
-                for (int i = 0; i < columns.size(); i++) {
-                    String v = text(rs.getObject(i + 2));
-                    row[i + 2] = v;
-                    // a NULL and an empty text hash differently; the separator cannot occur in SQLite text here
-                    hashed.append(v == null ? "\u0000N" : v).append('\u0001');
+        IdBlock block = new IdBlock(ids, sequence);
+        try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString());
+             PreparedStatement kp = keys.prepareStatement("SELECT source_id, target_id, row_hash FROM ingest_keys "
+                     + "WHERE store = current_setting('agent_etl.ingest_store') AND source_table = ? ORDER BY source_id")) {
+            kp.setString(1, table.name());
+            kp.setFetchSize(10_000);
+            if (after >= 0) kp.setMaxRows(1); // nothing mapped lies after the prefix: no map to walk
+            try (ResultSet mapped = kp.executeQuery()) {
+                boolean more = after < 0 && mapped.next();
+                Object[] row = new Object[columns.size() + 5];
+                TargetColumn[] types = columns.stream().map(target::get).toArray(TargetColumn[]::new);
+                StringBuilder hashed = new StringBuilder(512);
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    read++;
+                    while (more && mapped.getLong(1) < id) {
+                        gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
+                        more = mapped.next();
+                    }
+                    hashed.setLength(0);
+                    boolean checked = true;
+                    for (int i = 0; i < columns.size(); i++) {
+                        Object raw = rs.getObject(i + 2);
+                        String v = text(raw);
+                        checked = checked && types[i].vouchesFor(raw);
+                        row[i + 5] = v;
+                        // a NULL and an empty text hash differently; the separators cannot occur in SQLite text here
+                        hashed.append(v == null ? "\u0000N" : v).append('\u0001');
+                    }
+                    long[] h = MurmurHash3.hash128x64(hashed.toString().getBytes(StandardCharsets.UTF_8));
+                    String hash = Long.toHexString(h[0]) + Long.toHexString(h[1]);
+                    if (more && mapped.getLong(1) == id) {
+                        boolean same = hash.equals(mapped.getString(3));
+                        long target = mapped.getLong(2);
+                        more = mapped.next();
+                        if (same) {
+                            unchanged++;
+                            continue;
+                        }
+                        row[2] = "changed";
+                        row[3] = target;
+                    } else {
+                        row[2] = "new";
+                        row[3] = block.next();
+                    }
+                    row[0] = id;
+                    row[1] = hash;
+                    row[4] = checked;
+                    buffer.row(row);
+                    staged++;
+                    if (buffer.pendingChars() > (64 << 10)) buffer.drainTo(in);
                 }
-                row[0] = rs.getLong(1);
-                long[] h = MurmurHash3.hash128x64(hashed.toString().getBytes(StandardCharsets.UTF_8));
-                row[1] = Long.toHexString(h[0]) + Long.toHexString(h[1]);
-                buffer.row(row);
-                read++;
-                if (buffer.pendingChars() > (64 << 10)) buffer.drainTo(in);
+                while (more) {
+                    gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
+                    more = mapped.next();
+                }
             }
             buffer.drainTo(in);
             in.endCopy();
@@ -91,7 +143,73 @@ final class TableIngest {
             if (in.isActive()) in.cancelCopy();
             throw e;
         }
-        return read;
+    }
+
+    /**
+     * For a table the app only appends to: when the store still has exactly the rows mapped so far (as many
+     * rows up to the highest mapped key as the map holds), those are taken as unchanged and only the rows
+     * after it are read; returns that key, or -1 (a row went missing or was rejected before: every row is
+     * compared). {@code --full} compares every row of every table.
+     */
+    private long unchangedPrefix(Connection src, Connection keys) throws SQLException {
+        long mapped, max;
+        try (PreparedStatement ps = keys.prepareStatement("SELECT count(*), coalesce(max(source_id), 0) FROM ingest_keys "
+                + "WHERE store = current_setting('agent_etl.ingest_store') AND source_table = ?")) {
+            ps.setString(1, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                mapped = rs.getLong(1);
+                max = rs.getLong(2);
+            }
+        }
+        if (mapped == 0) return -1;
+        try (Statement st = src.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Sql.quote(table.name()) + " WHERE id <= " + max)) {
+            rs.next();
+            if (rs.getLong(1) != mapped) return -1;
+        }
+        read += mapped;
+        unchanged += mapped;
+        return max;
+    }
+
+    /** Target ids drawn from the target's own sequence in blocks, on a connection of their own (not in COPY). */
+    private static final class IdBlock {
+        private final Connection c;
+        private final String sequence;
+        private final long[] ids = new long[10_000];
+        private int next = ids.length;
+
+        IdBlock(Connection c, String sequence) {
+            this.c = c;
+            this.sequence = sequence;
+        }
+
+        long next() throws SQLException {
+            if (next == ids.length) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT nextval(?::regclass) FROM generate_series(1, ?)")) {
+                    ps.setString(1, sequence);
+                    ps.setInt(2, ids.length);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        for (int i = 0; rs.next(); i++) ids[i] = rs.getLong(1);
+                    }
+                }
+                next = 0;
+            }
+            return ids[next++];
+        }
+    }
+
+    private String sequence(Connection pg) throws SQLException {
+        try (PreparedStatement ps = pg.prepareStatement("SELECT pg_get_serial_sequence(to_regclass(quote_ident(?))::text, 'id')")) {
+            ps.setString(1, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String seq = rs.getString(1);
+                if (seq == null) throw new SQLException(table.name() + ".id has no sequence or identity to take new ids from");
+                return seq;
+            }
+        }
     }
 
     /** SQLite's value as the text PostgreSQL parses back to the same value (REAL in its shortest exact form). */
@@ -103,50 +221,49 @@ final class TableIngest {
 
     /** Checks, matches and writes the staged rows; returns the counts (deletions are counted by {@link #gone}). */
     Result apply(Connection pg) throws SQLException {
+        if (staged == 0) {
+            return new Result(table.name(), read, 0, 0, unchanged, 0, Map.of(), 0, 0, 0, 0);
+        }
+        // the staging table is new and the key map grew in this transaction: without statistics the planner
+        // takes both for nearly empty and joins them row by row (a 100,000-row store took minutes)
+        if (staged >= 1000) exec(pg, "ANALYZE " + stage);
         reject(pg);
-        exec(pg, "UPDATE " + stage + " s SET _target = k.target_id, _state = CASE WHEN k.row_hash = s._hash THEN 'same' ELSE 'changed' END"
-                + " FROM ingest_keys k WHERE k.store = " + STORE + " AND k.source_table = " + Sql.literal(table.name())
-                + " AND k.source_id = s._id AND s._reject IS NULL");
         if (table.naturalKey() != null && target.containsKey(table.naturalKey()) && columns.contains(table.naturalKey())) {
             // a new row whose unique key another source already wrote would fail the insert: named, not written
             String key = Sql.quote(table.naturalKey());
             exec(pg, "UPDATE " + stage + " s SET _reject = 'duplicate:" + table.naturalKey() + "', _detail = s." + key
-                    + " WHERE s._reject IS NULL AND s._target IS NULL AND EXISTS (SELECT 1 FROM " + Sql.quote(table.name())
+                    + " WHERE s._reject IS NULL AND s._state = 'new' AND EXISTS (SELECT 1 FROM " + Sql.quote(table.name())
                     + " t WHERE t." + key + " = s." + key + ")");
         }
-        exec(pg, "UPDATE " + stage + " SET _target = nextval(pg_get_serial_sequence(" + Sql.literal(qualifiedTarget(pg))
-                + ", 'id')), _state = 'new' WHERE _reject IS NULL AND _target IS NULL");
         exec(pg, "INSERT INTO ingest_keys (store, source_table, source_id, target_id, row_hash, first_run, last_run) SELECT "
                 + STORE + ", " + Sql.literal(table.name()) + ", _id, _target, _hash, " + RUN + ", " + RUN + " FROM " + stage
-                + " WHERE _state = 'new'");
+                + " WHERE _state = 'new' AND _reject IS NULL");
+        if (staged >= 1000) exec(pg, "ANALYZE ingest_keys");
         exec(pg, "UPDATE ingest_keys k SET row_hash = s._hash, last_run = " + RUN + " FROM " + stage + " s WHERE s._state = 'changed'"
-                + " AND k.store = " + STORE + " AND k.source_table = " + Sql.literal(table.name()) + " AND k.source_id = s._id");
+                + " AND s._reject IS NULL AND k.store = " + STORE + " AND k.source_table = " + Sql.literal(table.name()) + " AND k.source_id = s._id");
         long inserted = exec(pg, insert());
         long updated = exec(pg, update());
         exec(pg, "INSERT INTO ingest_rejects (run_id, source_table, source_id, reason, detail) SELECT " + RUN + ", "
                 + Sql.literal(table.name()) + ", _id, _reject, left(_detail, 500) FROM " + stage + " WHERE _reject IS NOT NULL");
         Map<String, Long> byReason = new LinkedHashMap<>();
-        long read = 0, unchanged = 0, rejected = 0;
-        try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(_reject, '~' || _state), count(*) FROM "
+        long counted = 0, rejected = 0;
+        try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(_reject, '~'), count(*) FROM "
                 + stage + " GROUP BY 1 ORDER BY 1")) {
             while (rs.next()) {
                 String k = rs.getString(1);
                 long n = rs.getLong(2);
-                read += n;
-                if (k.equals("~same")) unchanged = n;
-                else if (!k.startsWith("~")) {
+                counted += n;
+                if (!k.equals("~")) {
                     rejected += n;
                     byReason.put(k, n);
                 }
             }
         }
-        long present = count(pg, "SELECT count(*) FROM " + stage + " s JOIN " + Sql.quote(table.name())
-                + " t ON t.id = s._target WHERE s._reject IS NULL");
-        if (present != read - rejected || inserted + updated + unchanged + rejected != read) {
+        if (counted != staged || staged + unchanged != read || inserted + updated + unchanged + rejected != read) {
             throw new SQLException(table.name() + " does not reconcile: read " + read + ", inserted " + inserted + ", updated "
-                    + updated + ", unchanged " + unchanged + ", rejected " + rejected + ", present " + present);
+                    + updated + ", unchanged " + unchanged + ", rejected " + rejected);
         }
-        return new Result(table.name(), read, inserted, updated, unchanged, rejected, byReason, 0, 0);
+        return new Result(table.name(), read, inserted, updated, unchanged, rejected, byReason, 0, 0, 0, 0);
     }
 
     /** The first reason each row cannot be taken: a value that does not fit its column, or a reference to a row not there. */
@@ -156,7 +273,7 @@ final class TableIngest {
         for (String c : columns) {
             String invalid = target.get(c).invalid();
             if (invalid == null || table.references().containsKey(c)) continue;
-            String when = " WHEN s." + Sql.quote(c) + " IS NOT NULL AND " + invalid;
+            String when = " WHEN NOT s._checked AND s." + Sql.quote(c) + " IS NOT NULL AND " + invalid;
             reason.append(when).append(" THEN ").append(Sql.literal(kind(target.get(c)) + ":" + c));
             detail.append(when).append(" THEN s.").append(Sql.quote(c));
         }
@@ -171,8 +288,8 @@ final class TableIngest {
             detail.append(when).append(" THEN ").append(v);
         }
         if (reason.length() == "CASE".length()) return;
-        exec(pg, "UPDATE " + stage + " s SET _reject = r.reason, _detail = r.detail FROM (SELECT s._id, " + reason + " END AS reason, "
-                + detail + " END AS detail FROM " + stage + " s) r WHERE r._id = s._id AND r.reason IS NOT NULL");
+        // one scan; only the rows with a reason are written
+        exec(pg, "UPDATE " + stage + " s SET _reject = " + reason + " END, _detail = " + detail + " END WHERE (" + reason + " END) IS NOT NULL");
     }
 
     private static String kind(TargetColumn c) {
@@ -214,7 +331,7 @@ final class TableIngest {
         StringBuilder joins = new StringBuilder();
         String values = valueList(joins);
         return "INSERT INTO " + Sql.quote(table.name()) + " (" + names + ") SELECT s._target" + values + " FROM " + stage + " s"
-                + joins + " WHERE s._state = 'new' ORDER BY s._id";
+                + joins + " WHERE s._state = 'new' AND s._reject IS NULL ORDER BY s._id";
     }
 
     private String update() {
@@ -224,30 +341,25 @@ final class TableIngest {
         StringBuilder names = new StringBuilder();
         for (String c : columns) names.append(names.length() == 0 ? "" : ", ").append(Sql.quote(c));
         return "UPDATE " + Sql.quote(table.name()) + " t SET (" + names + ") = ROW(" + values + ") FROM " + stage + " s" + joins
-                + " WHERE s._state = 'changed' AND t.id = s._target";
+                + " WHERE s._state = 'changed' AND s._reject IS NULL AND t.id = s._target";
     }
 
     /** Rows of earlier runs of this store that the store no longer has; deleted here with {@code sync}. */
     long[] gone(Connection pg, boolean sync) throws SQLException {
-        String missing = " FROM ingest_keys k WHERE k.store = " + STORE + " AND k.source_table = " + Sql.literal(table.name())
-                + " AND NOT EXISTS (SELECT 1 FROM " + stage + " s WHERE s._id = k.source_id)";
-        long gone = count(pg, "SELECT count(*)" + missing);
-        if (!sync || gone == 0) return new long[]{gone, 0};
-        long deleted = exec(pg, "DELETE FROM " + Sql.quote(table.name()) + " t USING ingest_keys k WHERE t.id = k.target_id AND k.store = "
-                + STORE + " AND k.source_table = " + Sql.literal(table.name())
-                + " AND NOT EXISTS (SELECT 1 FROM " + stage + " s WHERE s._id = k.source_id)");
-        exec(pg, "DELETE" + missing);
-        return new long[]{gone, deleted};
-    }
-
-    private String qualifiedTarget(Connection pg) throws SQLException {
-        try (PreparedStatement ps = pg.prepareStatement("SELECT to_regclass(quote_ident(?))::text")) {
-            ps.setString(1, table.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
+        if (!sync || gone.isEmpty()) return new long[]{gone.size(), 0};
+        String list = Sql.quote("_gone_" + table.name());
+        exec(pg, "CREATE TEMP TABLE " + list + " (source_id bigint PRIMARY KEY, target_id bigint) ON COMMIT DROP");
+        CopyBuffer buffer = new CopyBuffer(list, "source_id, target_id");
+        for (long[] g : gone) buffer.row(g[0], g[1]);
+        try {
+            buffer.flush(pg.unwrap(PGConnection.class).getCopyAPI());
+        } catch (java.io.IOException e) {
+            throw new SQLException(e);
         }
+        long deleted = exec(pg, "DELETE FROM " + Sql.quote(table.name()) + " t USING " + list + " g WHERE t.id = g.target_id");
+        exec(pg, "DELETE FROM ingest_keys k USING " + list + " g WHERE k.store = " + STORE + " AND k.source_table = "
+                + Sql.literal(table.name()) + " AND k.source_id = g.source_id");
+        return new long[]{gone.size(), deleted};
     }
 
     private static long exec(Connection pg, String sql) throws SQLException {

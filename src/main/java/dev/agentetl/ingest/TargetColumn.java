@@ -47,6 +47,23 @@ record TargetColumn(String name, String type) {
         };
     }
 
+    /**
+     * Whether the client vouches for the value as SQLite handed it over (consolidation's {@code ValueCheck}:
+     * strict JSON, ISO times with every field in range; numbers that came as numbers). Only rows it does not
+     * vouch for are checked by PostgreSQL, which alone decides what is rejected.
+     */
+    boolean vouchesFor(Object v) {
+        if (v == null) return true;
+        return switch (type) {
+            case "json", "jsonb" -> v instanceof String s && dev.agentetl.consolidate.ValueCheck.certainJson(s);
+            case "timestamptz", "timestamp", "date" -> v instanceof String s && dev.agentetl.consolidate.ValueCheck.certainTime(s);
+            case "int2", "int4", "int8", "bool" -> v instanceof Long || v instanceof Integer;
+            case "float4", "float8", "numeric" -> v instanceof Number;
+            case "uuid" -> false;
+            default -> true;
+        };
+    }
+
     /** The value for this column: JSON text to jsonb (escapes decoded), 0/1 to boolean, times per their kind. */
     String converted(boolean localTime) {
         String v = staged();

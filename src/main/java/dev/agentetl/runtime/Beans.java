@@ -61,6 +61,7 @@ final class Beans {
         bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(),
                 ingestZone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : ingestZone,
                 config.getInt("agent-etl.ingest.busy-timeout-ms"), config.path("agent-etl.ingest.store")));
+        bind.accept("ingestBenchmark", new dev.agentetl.bench.IngestBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
         bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),
                 config.path("agent-etl.exports-dir"), new dev.agentetl.finetune.FinetuneExporter.Settings(
