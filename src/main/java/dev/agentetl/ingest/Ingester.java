@@ -70,12 +70,15 @@ public final class Ingester {
                         ps.execute();
                     }
                     runId = startRun(pg, store, zone, request);
-                    setting(pg, "agent_etl.ingest_store", store);
-                    setting(keys, "agent_etl.ingest_store", store);
+                    String storeId = String.valueOf(storeId(pg, store));
+                    setting(pg, "agent_etl.ingest_store", storeId);
+                    setting(keys, "agent_etl.ingest_store", storeId);
                     setting(pg, "agent_etl.ingest_zone", zone);
                     setting(pg, "agent_etl.ingest_run", String.valueOf(runId));
                     try (Statement st = pg.createStatement()) {
                         st.execute("SET LOCAL TIME ZONE 'UTC'"); // timestamp columns without zone hold UTC
+                        // the planner needs row counts of what the run stages and maps, not fine histograms
+                        st.execute("SET LOCAL default_statistics_target = 10");
                     }
                     List<TableIngest> jobs = new ArrayList<>();
                     List<TableIngest.Result> results = new ArrayList<>();
@@ -205,6 +208,21 @@ public final class Ingester {
             ps.setString(1, store);
             ps.setString(2, r.dryRun() ? "dry_run" : "running");
             ps.setString(3, JSON.writeValueAsString(Map.of("source_time_zone", zone, "sync_deletes", r.syncDeletes())));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The store's id in ingest_stores (registered at its first ingest, committed with it). */
+    private static long storeId(Connection pg, String path) throws SQLException {
+        // under the store's advisory lock: no other ingest registers the same path meanwhile
+        try (PreparedStatement ps = pg.prepareStatement("WITH found AS (SELECT id FROM ingest_stores WHERE path = ?), "
+                + "added AS (INSERT INTO ingest_stores (path) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id) "
+                + "SELECT id FROM found UNION ALL SELECT id FROM added")) {
+            ps.setString(1, path);
+            ps.setString(2, path);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

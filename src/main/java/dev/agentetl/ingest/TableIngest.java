@@ -29,7 +29,7 @@ final class TableIngest {
                   Map<String, Long> rejectedBy, long goneAtSource, long deleted, long stageMillis, long applyMillis) {
     }
 
-    private static final String STORE = "current_setting('agent_etl.ingest_store')";
+    private static final String STORE = "current_setting('agent_etl.ingest_store')::integer";
     private static final String RUN = "current_setting('agent_etl.ingest_run')::bigint";
 
     private final StoreTable table;
@@ -66,7 +66,7 @@ final class TableIngest {
         long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src, keys);
         try (Statement st = pg.createStatement()) {
             StringBuilder ddl = new StringBuilder("CREATE TEMP TABLE " + stage
-                    + " (_id bigint PRIMARY KEY, _hash text NOT NULL, _state text NOT NULL, _target bigint NOT NULL, _checked boolean NOT NULL,"
+                    + " (_id bigint PRIMARY KEY, _hash uuid NOT NULL, _state text NOT NULL, _target bigint NOT NULL, _checked boolean NOT NULL,"
                     + " _reject text, _detail text");
             for (String c : columns) ddl.append(", ").append(Sql.quote(c)).append(" text");
             st.execute(ddl.append(") ON COMMIT DROP").toString());
@@ -83,7 +83,7 @@ final class TableIngest {
         IdBlock block = new IdBlock(ids, sequence);
         try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString());
              PreparedStatement kp = keys.prepareStatement("SELECT source_id, target_id, row_hash FROM ingest_keys "
-                     + "WHERE store = current_setting('agent_etl.ingest_store') AND source_table = ? ORDER BY source_id")) {
+                     + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ? ORDER BY source_id")) {
             kp.setString(1, table.name());
             kp.setFetchSize(10_000);
             if (after >= 0) kp.setMaxRows(1); // nothing mapped lies after the prefix: no map to walk
@@ -110,7 +110,7 @@ final class TableIngest {
                         hashed.append(v == null ? "\u0000N" : v).append('\u0001');
                     }
                     long[] h = MurmurHash3.hash128x64(hashed.toString().getBytes(StandardCharsets.UTF_8));
-                    String hash = Long.toHexString(h[0]) + Long.toHexString(h[1]);
+                    String hash = new java.util.UUID(h[0], h[1]).toString();
                     if (more && mapped.getLong(1) == id) {
                         boolean same = hash.equals(mapped.getString(3));
                         long target = mapped.getLong(2);
@@ -154,7 +154,7 @@ final class TableIngest {
     private long unchangedPrefix(Connection src, Connection keys) throws SQLException {
         long mapped, max;
         try (PreparedStatement ps = keys.prepareStatement("SELECT count(*), coalesce(max(source_id), 0) FROM ingest_keys "
-                + "WHERE store = current_setting('agent_etl.ingest_store') AND source_table = ?")) {
+                + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ?")) {
             ps.setString(1, table.name());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -226,7 +226,7 @@ final class TableIngest {
         }
         // the staging table is new and the key map grew in this transaction: without statistics the planner
         // takes both for nearly empty and joins them row by row (a 100,000-row store took minutes)
-        if (staged >= 1000) exec(pg, "ANALYZE " + stage);
+        if (staged >= 1000) exec(pg, "ANALYZE " + stage); // a small sample will do (default_statistics_target set by the run)
         reject(pg);
         if (table.naturalKey() != null && target.containsKey(table.naturalKey()) && columns.contains(table.naturalKey())) {
             // a new row whose unique key another source already wrote would fail the insert: named, not written
@@ -235,12 +235,12 @@ final class TableIngest {
                     + " WHERE s._reject IS NULL AND s._state = 'new' AND EXISTS (SELECT 1 FROM " + Sql.quote(table.name())
                     + " t WHERE t." + key + " = s." + key + ")");
         }
-        exec(pg, "INSERT INTO ingest_keys (store, source_table, source_id, target_id, row_hash, first_run, last_run) SELECT "
+        exec(pg, "INSERT INTO ingest_keys (store_id, source_table, source_id, target_id, row_hash, first_run, last_run) SELECT "
                 + STORE + ", " + Sql.literal(table.name()) + ", _id, _target, _hash, " + RUN + ", " + RUN + " FROM " + stage
                 + " WHERE _state = 'new' AND _reject IS NULL");
         if (staged >= 1000) exec(pg, "ANALYZE ingest_keys");
         exec(pg, "UPDATE ingest_keys k SET row_hash = s._hash, last_run = " + RUN + " FROM " + stage + " s WHERE s._state = 'changed'"
-                + " AND s._reject IS NULL AND k.store = " + STORE + " AND k.source_table = " + Sql.literal(table.name()) + " AND k.source_id = s._id");
+                + " AND s._reject IS NULL AND k.store_id = " + STORE + " AND k.source_table = " + Sql.literal(table.name()) + " AND k.source_id = s._id");
         long inserted = exec(pg, insert());
         long updated = exec(pg, update());
         exec(pg, "INSERT INTO ingest_rejects (run_id, source_table, source_id, reason, detail) SELECT " + RUN + ", "
@@ -282,7 +282,7 @@ final class TableIngest {
             if (!columns.contains(c) || table.isSelfReference(c)) continue;
             String v = "s." + Sql.quote(c);
             String when = " WHEN " + v + " IS NOT NULL AND (" + v + " !~ '^-?[0-9]{1,18}$' OR NOT EXISTS (SELECT 1 FROM ingest_keys k"
-                    + " WHERE k.store = " + STORE + " AND k.source_table = " + parentOf(ref.getValue()) + " AND k.source_id = "
+                    + " WHERE k.store_id = " + STORE + " AND k.source_table = " + parentOf(ref.getValue()) + " AND k.source_id = "
                     + v + "::bigint))";
             reason.append(when).append(" THEN ").append(Sql.literal("orphan:" + c));
             detail.append(when).append(" THEN ").append(v);
@@ -313,7 +313,7 @@ final class TableIngest {
             String parent = table.references().get(c);
             if (parent != null) {
                 String k = Sql.quote("k_" + c);
-                joins.append(" LEFT JOIN ingest_keys ").append(k).append(" ON ").append(k).append(".store = ").append(STORE)
+                joins.append(" LEFT JOIN ingest_keys ").append(k).append(" ON ").append(k).append(".store_id = ").append(STORE)
                         .append(" AND ").append(k).append(".source_table = ").append(parentOf(parent)).append(" AND ")
                         .append(k).append(".source_id = CASE WHEN s.").append(Sql.quote(c)).append(" ~ '^-?[0-9]{1,18}$' THEN s.")
                         .append(Sql.quote(c)).append("::bigint END");
@@ -357,15 +357,20 @@ final class TableIngest {
             throw new SQLException(e);
         }
         long deleted = exec(pg, "DELETE FROM " + Sql.quote(table.name()) + " t USING " + list + " g WHERE t.id = g.target_id");
-        exec(pg, "DELETE FROM ingest_keys k USING " + list + " g WHERE k.store = " + STORE + " AND k.source_table = "
+        exec(pg, "DELETE FROM ingest_keys k USING " + list + " g WHERE k.store_id = " + STORE + " AND k.source_table = "
                 + Sql.literal(table.name()) + " AND k.source_id = g.source_id");
         return new long[]{gone.size(), deleted};
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableIngest.class);
+
     private static long exec(Connection pg, String sql) throws SQLException {
+        long t0 = System.nanoTime();
         try (Statement st = pg.createStatement()) {
             st.execute(sql);
             return Math.max(0, st.getUpdateCount());
+        } finally {
+            if (LOG.isDebugEnabled()) LOG.debug("{} ms: {}", (System.nanoTime() - t0) / 1_000_000, sql.length() > 120 ? sql.substring(0, 120) : sql);
         }
     }
 

@@ -202,7 +202,7 @@ class IngestTest {
         try (Connection c = TestDatabases.connect(config)) {
             assertEquals(((Number) valueIn(store, "SELECT count(*) FROM messages")).longValue(),
                     Sql.count(c, "SELECT count(*) FROM messages m JOIN agent_etl.ingest_keys k ON k.target_id = m.id "
-                            + "AND k.source_table = 'messages' AND k.store LIKE '%grown.db'"));
+                            + "AND k.source_table = 'messages' JOIN agent_etl.ingest_stores st ON st.id = k.store_id AND st.path LIKE '%grown.db'"));
         }
     }
 
