@@ -51,7 +51,8 @@ public final class Ingester {
         String zone = request.sourceTimeZone() != null ? request.sourceTimeZone() : defaultZone;
         java.time.ZoneId.of(zone); // an unknown zone is refused before anything is read
         String store = file.toRealPath().toString();
-        try (Connection src = open(file)) {
+        try (StoreSnapshot snapshot = StoreSnapshot.of(file, busyMillis)) {
+            Connection src = snapshot.connection();
             Map<StoreTable, List<String>> found = probe(src, file);
             List<String> notes = new ArrayList<>();
             for (String t : tables(src)) {
@@ -144,22 +145,6 @@ public final class Ingester {
         String header = SqliteFiles.headerProblem(file);
         if (header != null) throw new IllegalArgumentException(file + ": " + header);
         return file;
-    }
-
-    /** Read-only, and one read transaction for every table: the tables are read as of one moment. */
-    private Connection open(Path file) throws SQLException {
-        Connection c = SqliteFiles.openReadOnly(file, busyMillis);
-        try {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
-                rs.next(); // takes the snapshot (and waits out a writer up to the busy timeout)
-            }
-            return c;
-        } catch (SQLException e) {
-            c.close();
-            throw new SQLException(file + ": " + SqliteFiles.reason(e)
-                    + (SqliteFiles.reason(e).startsWith("database is locked") ? "; waited " + busyMillis + " ms, nothing was ingested" : ""), e);
-        }
     }
 
     private static List<String> tables(Connection src) throws SQLException {

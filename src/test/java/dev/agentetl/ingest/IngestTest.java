@@ -111,6 +111,18 @@ class IngestTest {
     }
 
     @Test
+    void should_report_a_dry_run_and_write_nothing() throws Exception {
+        CliRun dry = ingest("--dry-run");
+        assertEquals(0, dry.exit(), dry.err());
+        assertTrue(dry.out().startsWith("ingest (dry run, nothing written)"), dry.out());
+        assertTrue(dry.out().matches("(?s).*messages\\s+5\\s+5\\s+0\\s+0\\s+0.*"), dry.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM sessions"));
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM agent_etl.ingest_keys"));
+        }
+    }
+
+    @Test
     void should_write_nothing_on_a_rerun_and_exactly_the_change_after_the_store_grew() throws Exception {
         assertEquals(0, ingest().exit());
         String before;
