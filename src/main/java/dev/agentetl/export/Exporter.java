@@ -156,8 +156,10 @@ public final class Exporter {
                     Transactions.rollbackQuietly(c, e);
                     c.setAutoCommit(true);
                 }
-                ExportRows.fail(c, exportId, e);
+                ExportRows.fail(dataSource, c, exportId, e);
                 throw e;
+            } finally {
+                ExportRows.release(c, exportId);
             }
         }
     }
