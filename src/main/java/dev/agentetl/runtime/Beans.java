@@ -69,6 +69,7 @@ final class Beans {
                         config.under("agent-etl.finetune.redaction.rule."), config.under("agent-etl.finetune.redaction.profile."))));
         bind.accept("consolidateBenchmark", new dev.agentetl.bench.ConsolidateBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("finetuneBenchmark", new dev.agentetl.bench.FinetuneBenchmark(rt.dataSource(), rt.database(), config));
-        bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
+        bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir"),
+                Long.parseLong(config.get("agent-etl.inbox.settle-ms"))));
     }
 }
