@@ -35,7 +35,7 @@ CREATE TABLE ingest_keys (
     last_run     bigint  NOT NULL,
     PRIMARY KEY (store_id, source_table, source_id)
 );
-CREATE INDEX idx_ingest_keys_target ON ingest_keys (source_table, target_id);
+-- (No index by target id: nothing looks rows up that way, and each index is paid for per ingested row.)
 
 -- Source rows an ingest could not take, with the reason (invalid JSON, a time that is no time, a
 -- reference to a row the store does not have ...).
