@@ -34,6 +34,8 @@ public final class AgentEtlRuntime implements AutoCloseable {
     private final SystemEvents events;
     /** agent-etl's schema is migrated: jobs may run and runs are recorded. */
     private volatile boolean ownSchemaReady;
+    /** close() has begun: no job starts any more (one already running finishes and is recorded). */
+    private volatile boolean stopping;
     private final String command;
     private final long startedNanos = System.nanoTime();
     private final MigrateReport startupMigration;
@@ -191,7 +193,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         // found in the registry at startup and applied to every route, so every job run is recorded
         main.bind("jobRunPolicy", (org.apache.camel.spi.RoutePolicyFactory)
                 (camelContext, routeId, route) -> new JobRunPolicy(dataSource, sources.layout().ownSchema(), events,
-                        () -> ownSchemaReady, liveness));
+                        () -> ownSchemaReady && !stopping, liveness));
         Beans.bindAll(main::bind, this);
         try {
             main.start();
@@ -225,7 +227,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
     public Layout layout() { return sources.layout(); }
     public SchemaMigrator migrator() { return migrator; }
     /** Why jobs cannot run yet (agent-etl's schema missing or behind), or null. */
-    public String notReadyReason() { return migrator.notReadyReason(); }
+    public String notReadyReason() { return stopping ? "agent-etl is stopping" : migrator.notReadyReason(); }
     /** Called after {@code migrate}: jobs may run and be recorded from now on. */
     public void schemaMigrated() {
         boolean before = ownSchemaReady;
@@ -254,7 +256,9 @@ public final class AgentEtlRuntime implements AutoCloseable {
         }
         closed = true;
         ShutdownSequence.closed(this);
+        stopping = true;
         if (checkIn != null) checkIn.shutdownNow();
+        if (schedules != null) schedules.standby(); // no new firing; a running job finishes while Camel stops
         try {
             if (main != null) {
                 main.stop();

@@ -73,6 +73,19 @@ public final class Schedules {
         }
     }
 
+    /**
+     * Stops firing triggers; a job already running goes on. The first step of stopping {@code run}: otherwise
+     * a firing due while Camel stops would start a job whose route is already gone, and its run would never
+     * be recorded as finished.
+     */
+    public void standby() {
+        try {
+            quartz.getScheduler().standby();
+        } catch (SchedulerException e) {
+            // the scheduler is already down: nothing fires
+        }
+    }
+
     /** Whether this node's scheduler is started and not shut down. */
     public boolean running() {
         try {
