@@ -79,10 +79,19 @@ public final class Schedules {
      * be recorded as finished.
      */
     public void standby() {
+        Scheduler scheduler = quartz.getScheduler();
+        if (scheduler == null) return; // never started
         try {
-            quartz.getScheduler().standby();
+            scheduler.standby();
+            // then the jobs that are running finish, and are recorded, before Camel and the pool stop under them
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (!scheduler.getCurrentlyExecutingJobs().isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
         } catch (SchedulerException e) {
             // the scheduler is already down: nothing fires
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
