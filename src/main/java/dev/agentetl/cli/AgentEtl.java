@@ -37,11 +37,11 @@ public final class AgentEtl implements Runnable {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, arguments) -> {
-            err.println("agent-etl: " + ex.getMessage() + " (see 'agent-etl --help')");
+            err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(ex.getMessage()) + " (see 'agent-etl --help')");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            err.println("agent-etl: " + Errors.oneLine(ex));
+            err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(Errors.oneLine(ex)));
             return 1;
         });
         return cli.execute(args);

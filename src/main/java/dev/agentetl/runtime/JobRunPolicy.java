@@ -105,9 +105,9 @@ public final class JobRunPolicy extends RoutePolicySupport {
             setCount(ps, 3, report == null ? null : report.rowsWritten());
             setCount(ps, 4, report == null ? null : report.rowsRejected());
             setCount(ps, 5, report == null ? null : report.rowsSkipped());
-            ps.setString(6, error != null ? Errors.oneLine(error)
-                    : rejected ? report.problems().size() + " problem(s), first: " + report.problems().get(0) : null);
-            ps.setString(7, report == null || report.details() == null ? null : JSON.writeValueAsString(report.details()));
+            ps.setString(6, Secrets.scrub(error != null ? Errors.oneLine(error)
+                    : rejected ? report.problems().size() + " problem(s), first: " + report.problems().get(0) : null));
+            ps.setString(7, report == null || report.details() == null ? null : Secrets.scrub(JSON.writeValueAsString(report.details())));
             ps.setLong(8, runId);
             ps.executeUpdate();
         } catch (Exception e) {
