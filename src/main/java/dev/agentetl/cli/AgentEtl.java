@@ -37,7 +37,8 @@ public final class AgentEtl implements Runnable {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, arguments) -> {
-            err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(ex.getMessage()) + " (see 'agent-etl --help')");
+            err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(ex.getMessage())
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

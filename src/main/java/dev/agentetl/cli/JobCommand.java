@@ -19,7 +19,10 @@ abstract class JobCommand implements Callable<Integer> {
     /** The job (route id) this command runs. */
     abstract String job();
 
-    /** The message body the job receives. */
+    /**
+     * The message body the job receives, built from the options; an {@link IllegalArgumentException} here is a
+     * usage error (exit 2).
+     */
     Object body() {
         return null;
     }
@@ -27,7 +30,13 @@ abstract class JobCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         cli = (AgentEtl) spec.root().userObject();
-        Object body = body();
+        Object body;
+        try {
+            body = body();
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            // an option value that cannot be right: a usage error (exit 2), found before anything starts
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         AgentEtlRuntime runtime = AgentEtlRuntime.start(cli.config, job());
         boolean ok = false;
         try {

@@ -85,7 +85,7 @@ public final class Exporter {
                 }
                 String sql = Files.readString(request.queryFile()).strip();
                 if (sql.endsWith(";")) sql = sql.substring(0, sql.length() - 1);
-                datasetName = request.queryFile().getFileName().toString().replaceAll("\\.sql$", "");
+                datasetName = ExportRequest.datasetOfQueryFile(request.queryFile());
                 query = ExportQuery.ofSelect(sql, Map.of("query_file", request.queryFile().toString()));
             } else {
                 dataset = Dataset.lookup(src, request.dataset());
@@ -104,6 +104,11 @@ public final class Exporter {
             Path out = request.outDir() != null ? request.outDir() : defaultOut;
             Path folder = out.resolve(datasetName).resolve(request.format().extension())
                     .resolve("dt=" + startedAt.toLocalDate());
+            Path base = out.toAbsolutePath().normalize();
+            if (datasetName.isEmpty() || !base.equals(base.resolve(datasetName).normalize().getParent())) {
+                // a relation may be named "..": its files still go into a folder of its own under --out
+                throw new IllegalArgumentException("dataset '" + datasetName + "' cannot be a folder of its own under " + out);
+            }
             long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(query.filters()),
                     folder, request.actor());
             Slices slices = null;
