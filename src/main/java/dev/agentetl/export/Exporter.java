@@ -75,8 +75,10 @@ public final class Exporter {
             // the rows come from src (the dataset's database), the records of the export go to c (agent-etl's)
             Connection src = other == null ? c : other;
             String datasetName;
-            ExportQuery query;
+            ExportQuery query = null;
             Dataset dataset = null;
+            String userSql = null; // a --query: run read-only (ReadOnlyQuery), never as agent-etl's own login
+            Map<String, Object> filters;
             OffsetDateTime since = request.since();
             OffsetDateTime upper = request.until();
             if (request.queryFile() != null) {
@@ -86,7 +88,8 @@ public final class Exporter {
                 String sql = Files.readString(request.queryFile()).strip();
                 if (sql.endsWith(";")) sql = sql.substring(0, sql.length() - 1);
                 datasetName = ExportRequest.datasetOfQueryFile(request.queryFile());
-                query = ExportQuery.ofSelect(sql, Map.of("query_file", request.queryFile().toString()));
+                userSql = sql;
+                filters = Map.of("query_file", request.queryFile().toString());
             } else {
                 dataset = Dataset.lookup(src, request.dataset());
                 datasetName = dataset.name();
@@ -100,6 +103,7 @@ public final class Exporter {
                     if (upper == null || safe.isBefore(upper)) upper = safe;
                 }
                 query = ExportQuery.of(dataset, since, upper, request.where());
+                filters = query.filters();
             }
             Path out = request.outDir() != null ? request.outDir() : defaultOut;
             Path folder = out.resolve(datasetName).resolve(request.format().extension())
@@ -109,7 +113,7 @@ public final class Exporter {
                 // a relation may be named "..": its files still go into a folder of its own under --out
                 throw new IllegalArgumentException("dataset '" + datasetName + "' cannot be a folder of its own under " + out);
             }
-            long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(query.filters()),
+            long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(filters),
                     folder, request.actor());
             Slices slices = null;
             try {
@@ -117,6 +121,12 @@ public final class Exporter {
                 try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
                     lock.setString(1, "export:" + datasetName + ":" + request.format());
                     lock.execute();
+                }
+                List<Column> columns = dataset == null ? null : dataset.columns();
+                if (userSql != null) {
+                    ReadOnlyQuery.Prepared prepared = ReadOnlyQuery.prepare(c, userSql, filters);
+                    query = prepared.query();
+                    columns = prepared.columns();
                 }
                 PartFiles.cleanDebris(folder);
                 Path finished = folder.resolve(String.format("_manifest-%06d.json", exportId));
@@ -133,13 +143,21 @@ public final class Exporter {
                         BlockRanges.of(src, dataset, src == c ? slicesFor(request.format(), width) : 1, splitMinBytes));
                 int fetch = fetchSize(width);
                 long rows = slices.size() == 1
-                        ? exportSlice(src, query, request, dataset, fetch, slices.parts(0), true)
-                        : exportSlices(sourceDs, src, query, request, dataset, fetch, slices);
+                        ? exportSlice(src, query, request, columns, fetch, slices.parts(0), true)
+                        : exportSlices(sourceDs, src, query, request, columns, fetch, slices);
                 if (src != c) {
                     src.commit();
                     src.setAutoCommit(true);
                 }
-                c.commit();
+                if (userSql != null) {
+                    // nothing a query did outlives it: not a setting (set_config), not a session-level advisory lock
+                    c.rollback();
+                    try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+                        unlock.execute();
+                    }
+                } else {
+                    c.commit();
+                }
                 c.setAutoCommit(true);
                 List<PartFiles.Part> parts = slices.all();
                 Map<String, Object> manifest = manifest(exportId, datasetName, request, query, since, upper, parts,
@@ -153,29 +171,52 @@ public final class Exporter {
                         manifestFile.toString(), (System.nanoTime() - started) / 1_000_000, manifest);
             } catch (Exception e) {
                 if (slices != null) slices.abandon();
-                if (src != c && !src.getAutoCommit()) {
-                    Transactions.rollbackQuietly(src, e);
-                    src.setAutoCommit(true);
+                endQuietly(src == c ? null : src, e);
+                if (endQuietly(c, e)) {
+                    ExportRows.fail(c, exportId, e);
+                } else {
+                    // the export's connection is gone: its row is marked on another, never left running
+                    try (Connection fresh = dataSource.getConnection()) {
+                        ExportRows.fail(fresh, exportId, e);
+                    } catch (SQLException lost) {
+                        e.addSuppressed(lost);
+                    }
                 }
-                if (!c.getAutoCommit()) {
-                    Transactions.rollbackQuietly(c, e);
-                    c.setAutoCommit(true);
-                }
-                ExportRows.fail(c, exportId, e);
+                RuntimeException refused = userSql == null ? null : ReadOnlyQuery.refusal(e);
+                if (refused != null) throw refused;
                 throw e;
             }
         }
     }
 
-    /** The slices of a table exported at once, each on its own connection, all in this transaction's snapshot. */
-    private long exportSlices(DataSource source, Connection c, ExportQuery query, ExportRequest request, Dataset dataset, int fetch,
-                              Slices slices) throws Exception {
-        return SharedSnapshot.runAll(source, c, slices.size(), (w, slice) ->
-                exportSlice(w, query.restrictedTo(slices.condition(slice)), request, dataset, fetch, slices.parts(slice), slice == 0));
+    /**
+     * Rolls back what is open on a connection after a failure and gives it back autocommit; false when the
+     * connection itself is gone (closed or broken).
+     */
+    private static boolean endQuietly(Connection c, Exception cause) {
+        if (c == null) return true;
+        try {
+            if (c.isClosed()) return false;
+            if (!c.getAutoCommit()) {
+                Transactions.rollbackQuietly(c, cause);
+                c.setAutoCommit(true);
+            }
+            return !c.isClosed();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+            return false;
+        }
     }
 
-    /** One slice (or the whole query) into its part files, in the caller's transaction. */
-    private long exportSlice(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, int fetch,
+    /** The slices of a table exported at once, each on its own connection, all in this transaction's snapshot. */
+    private long exportSlices(DataSource source, Connection c, ExportQuery query, ExportRequest request, List<Column> columns, int fetch,
+                              Slices slices) throws Exception {
+        return SharedSnapshot.runAll(source, c, slices.size(), (w, slice) ->
+                exportSlice(w, query.restrictedTo(slices.condition(slice)), request, columns, fetch, slices.parts(slice), slice == 0));
+    }
+
+    /** One slice (or the whole query) into its part files, in the caller's transaction; columns as the CSV writes them. */
+    private long exportSlice(Connection c, ExportQuery query, ExportRequest request, List<Column> columns, int fetch,
                              PartFiles parts, boolean fileWhenEmpty) throws SQLException, IOException {
         try (PreparedStatement ro = c.prepareStatement("SET TRANSACTION READ ONLY")) {
             ro.execute();
@@ -190,18 +231,9 @@ public final class Exporter {
         RowProgress progress = new RowProgress((request.dataset() != null ? request.dataset() : String.valueOf(request.queryFile()))
                 + " (" + parts.prefix() + ")");
         if (request.format() == ExportFormat.CSV) {
-            List<Column> columns = dataset != null ? dataset.columns() : columnsOf(c, query);
             return CsvCopy.export(c, query, columns, parts, rowsPerFile, fileWhenEmpty, progress);
         }
         return stream(c, query, request, fetch, parts, fileWhenEmpty, progress);
-    }
-
-    /** The result columns of a user's SELECT, without running it. */
-    private static List<Column> columnsOf(Connection c, ExportQuery query) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + query.sql() + ") q LIMIT 0");
-             ResultSet rs = ps.executeQuery()) {
-            return columns(rs.getMetaData());
-        }
     }
 
     private long stream(Connection c, ExportQuery query, ExportRequest request, int fetch, PartFiles parts,
