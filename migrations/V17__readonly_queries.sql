@@ -1,4 +1,5 @@
--- A user's SELECT (`export --query FILE`) runs so that it cannot write or signal.
+-- A user's SELECT (`export --query FILE`) runs so that it cannot write or signal; and a run stopped by
+-- SIGTERM or Ctrl-C is recorded as cancelled (at the end).
 --
 -- It runs inside query_rows(), a SECURITY DEFINER function owned by role agent_etl_query: a role that can
 -- read every table and view (pg_read_all_data) and nothing else. It cannot log in, is no superuser, cannot
@@ -54,5 +55,28 @@ BEGIN
     END IF;
 EXCEPTION WHEN insufficient_privilege THEN
     RAISE NOTICE 'query_rows() could not be given to agent_etl_query (%): export --query is refused until it is', SQLERRM;
+END
+$$;
+
+-- A run stopped part-way by SIGTERM or Ctrl-C of a command is recorded as cancelled, in job_runs and in
+-- exports: added to whatever statuses their checks allow, so no other status is lost.
+DO $$
+DECLARE
+    t text;
+    con record;
+    allowed text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['job_runs', 'exports'] LOOP
+        FOR con IN SELECT c.conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
+                   WHERE c.conrelid = format('%I.%I', current_schema(), t)::regclass AND c.contype = 'c'
+                     AND pg_get_constraintdef(c.oid) ~ '\mstatus\M' LOOP
+            IF con.def !~ '''cancelled''' THEN
+                SELECT string_agg(quote_literal(v), ', ' ORDER BY v) INTO allowed
+                FROM (SELECT m[1] AS v FROM regexp_matches(con.def, '''([^'']+)''', 'g') AS m UNION SELECT 'cancelled') s;
+                EXECUTE format('ALTER TABLE %I.%I DROP CONSTRAINT %I', current_schema(), t, con.conname);
+                EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I CHECK (status IN (%s))', current_schema(), t, con.conname, allowed);
+            END IF;
+        END LOOP;
+    END LOOP;
 END
 $$;

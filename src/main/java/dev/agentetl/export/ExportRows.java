@@ -30,10 +30,14 @@ public final class ExportRows {
         }
     }
 
-    /** Marks the row failed; a database error here is added to the cause rather than hiding it. */
+    /**
+     * Marks the row failed, or cancelled when the export stopped because it was asked to (SIGTERM, Ctrl-C); a
+     * database error here is added to the cause rather than hiding it.
+     */
     public static void fail(Connection c, long id, Exception cause) {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE exports SET status = 'failed', finished_at = now() WHERE id = ?")) {
-            ps.setLong(1, id);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE exports SET status = ?, finished_at = now() WHERE id = ?")) {
+            ps.setString(1, dev.agentetl.runtime.Cancellation.isCancellation(cause) ? "cancelled" : "failed");
+            ps.setLong(2, id);
             ps.executeUpdate();
         } catch (SQLException e) {
             cause.addSuppressed(e);

@@ -3,6 +3,8 @@ package dev.agentetl.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.agentetl.db.Transactions;
+import dev.agentetl.runtime.Cancellation;
+import org.postgresql.PGConnection;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -67,6 +69,7 @@ public final class Exporter {
     }
 
     public ExportReport export(ExportRequest request) throws Exception {
+        Cancellation.throwIfRequested();
         long started = System.nanoTime();
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
         DataSource sourceDs = request.queryFile() != null ? dataSource : sourceOf.apply(request.dataset());
@@ -116,8 +119,13 @@ public final class Exporter {
             long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(filters),
                     folder, request.actor());
             Slices slices = null;
+            Cancellation.Registration onStop = null;
             try {
                 c.setAutoCommit(false);
+                // SIGTERM or Ctrl-C from here until the rows are written: the statement it waits for is cancelled
+                // (the dataset's lock, the sampling, the rows), and the parts are removed below
+                onStop = Cancellation.onRequest(() -> cancel(c, src));
+                Cancellation.throwIfRequested();
                 try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
                     lock.setString(1, "export:" + datasetName + ":" + request.format());
                     lock.execute();
@@ -145,6 +153,9 @@ public final class Exporter {
                 long rows = slices.size() == 1
                         ? exportSlice(src, query, request, columns, fetch, slices.parts(0), true)
                         : exportSlices(sourceDs, src, query, request, columns, fetch, slices);
+                onStop.close();
+                // the last moment the export can stop: past it, it finishes and is recorded as succeeded
+                Cancellation.throwIfRequested();
                 if (src != c) {
                     src.commit();
                     src.setAutoCommit(true);
@@ -170,6 +181,7 @@ public final class Exporter {
                 return new ExportReport(exportId, datasetName, request.format(), rows, parts, folder.toString(),
                         manifestFile.toString(), (System.nanoTime() - started) / 1_000_000, manifest);
             } catch (Exception e) {
+                if (onStop != null) onStop.close(); // no cancel reaches the statements that record the failure
                 if (slices != null) slices.abandon();
                 endQuietly(src == c ? null : src, e);
                 if (endQuietly(c, e)) {
@@ -185,6 +197,16 @@ public final class Exporter {
                 RuntimeException refused = userSql == null ? null : ReadOnlyQuery.refusal(e);
                 if (refused != null) throw refused;
                 throw e;
+            }
+        }
+    }
+
+    private static void cancel(Connection... connections) {
+        for (Connection c : new java.util.LinkedHashSet<>(java.util.Arrays.asList(connections))) {
+            try {
+                c.unwrap(PGConnection.class).cancelQuery();
+            } catch (SQLException e) {
+                // the stop is still seen at the next safe point
             }
         }
     }

@@ -94,18 +94,21 @@ public final class JobRunPolicy extends RoutePolicySupport {
             if (runId == null) return;
         }
         Throwable error = exchange.getException();
+        // stopped part-way because it was asked to (SIGTERM, Ctrl-C): cancelled, not failed
+        boolean cancelled = error != null && Cancellation.isCancellation(error);
         JobReport report = error == null ? exchange.getMessage().getBody(JobReport.class) : null;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE " + jobRuns + " " + """
                       SET status = ?, finished_at = clock_timestamp(), rows_read = ?, rows_written = ?,
                             rows_rejected = ?, rows_skipped = ?, error = ?, details = ?::jsonb WHERE id = ?""")) {
             boolean rejected = report != null && !report.problems().isEmpty();
-            ps.setString(1, error == null && !rejected ? "succeeded" : "failed");
+            ps.setString(1, cancelled ? "cancelled" : error == null && !rejected ? "succeeded" : "failed");
             setCount(ps, 2, report == null ? null : report.rowsRead());
             setCount(ps, 3, report == null ? null : report.rowsWritten());
             setCount(ps, 4, report == null ? null : report.rowsRejected());
             setCount(ps, 5, report == null ? null : report.rowsSkipped());
-            ps.setString(6, Secrets.scrub(error != null ? Errors.oneLine(error)
+            ps.setString(6, Secrets.scrub(cancelled ? "cancelled by " + Cancellation.reason() + ": " + Errors.oneLine(error)
+                    : error != null ? Errors.oneLine(error)
                     : rejected ? report.problems().size() + " problem(s), first: " + report.problems().get(0) : null));
             ps.setString(7, report == null || report.details() == null ? null : Secrets.scrub(JSON.writeValueAsString(report.details())));
             ps.setLong(8, runId);
@@ -113,7 +116,10 @@ public final class JobRunPolicy extends RoutePolicySupport {
         } catch (Exception e) {
             LOG.warn("could not record the end of job {}: {}", route.getRouteId(), e.getMessage());
         }
-        if (error != null) {
+        if (cancelled) {
+            events.record("error", "warning", "job " + route.getRouteId() + " cancelled by " + Cancellation.reason(),
+                    Map.of("job", route.getRouteId(), "job_run_id", runId));
+        } else if (error != null) {
             events.record("error", "error", "job " + route.getRouteId() + " failed: " + Errors.oneLine(error),
                     Map.of("job", route.getRouteId(), "job_run_id", runId));
         }
