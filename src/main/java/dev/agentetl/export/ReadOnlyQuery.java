@@ -40,6 +40,7 @@ final class ReadOnlyQuery {
      */
     static Prepared prepare(Connection c, String sql, Map<String, Object> filters) throws SQLException {
         String function = requireGuard(c);
+        String text = serverText(c, sql);
         List<Column> columns = new ArrayList<>();
         List<String> types = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -66,7 +67,24 @@ final class ReadOnlyQuery {
         String from = " FROM " + function + "(%s) AS q (" + definition + ")";
         String query = "SELECT " + select + String.format(from, "?");
         String copy = "SELECT " + select + String.format(from, "current_setting('" + ExportQuery.setting(1) + "')");
-        return new Prepared(new ExportQuery(query, copy, List.of(sql), filters, true), columns);
+        return new Prepared(new ExportQuery(query, copy, List.of(text), filters, true), columns);
+    }
+
+    /**
+     * The query as the server is to run it, read as the JDBC driver reads it (which also describes it): one
+     * statement, no parameters, and {@code ??} standing for PostgreSQL's {@code ?} operators (jsonb).
+     */
+    private static String serverText(Connection c, String sql) throws SQLException {
+        List<org.postgresql.core.NativeQuery> statements = org.postgresql.core.Parser.parseJdbcSql(sql,
+                c.unwrap(org.postgresql.core.BaseConnection.class).getStandardConformingStrings(), true, true, false, false);
+        if (statements.size() != 1) {
+            throw new IllegalArgumentException("--query takes one SELECT, found " + statements.size() + " statements");
+        }
+        if (statements.get(0).bindPositions.length > 0) {
+            throw new IllegalArgumentException("--query takes no parameters: a ? outside quotes is one (write ?? for "
+                    + "PostgreSQL's ? operators)");
+        }
+        return statements.get(0).nativeSql;
     }
 
     /**
