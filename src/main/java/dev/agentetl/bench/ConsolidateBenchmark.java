@@ -9,10 +9,6 @@ import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.agentetl.bench.BenchSupport.ms;
@@ -62,13 +57,13 @@ public final class ConsolidateBenchmark {
             long rows = files.total();
             int rounds = Math.max(1, options.repeat());
             Round best = null;
-            PgloaderRun pgloader = null;
+            PgloaderAnchor.Run pgloader = null;
             for (int i = 0; i < rounds; i++) {
                 Round r = round(dir);
                 best = best == null ? r : new Round(Math.min(best.oursMs(), r.oursMs()), Math.min(best.transformMs(), r.transformMs()),
                         Math.min(best.anchorMs(), r.anchorMs()), Math.min(best.tempAnchorMs(), r.tempAnchorMs()),
                         r.oursMs() < best.oursMs() ? r.report() : best.report());
-                PgloaderRun p = pgloader(options, dir, rows);
+                PgloaderAnchor.Run p = pgloader(options, dir, rows);
                 pgloader = pgloader == null || (p.millis() > 0 && (pgloader.millis() == 0 || p.millis() < pgloader.millis())) ? p : pgloader;
             }
             ConsolidationReport report = best.report();
@@ -134,69 +129,17 @@ public final class ConsolidateBenchmark {
         }
     }
 
-    /** pgloader's line of the report, and its time (0 when it did not run or did not load every row). */
-    private record PgloaderRun(String line, long millis) {
-        static PgloaderRun notTimed(String line) {
-            return new PgloaderRun(line, 0);
-        }
-    }
-
     /** pgloader loading every file into its own scratch database. */
-    private PgloaderRun pgloader(Options options, Path dir, long rows) throws Exception {
-        String command = options.pgloader() == null || options.pgloader().isBlank() ? "pgloader" : options.pgloader();
+    private PgloaderAnchor.Run pgloader(Options options, Path dir, long rows) throws Exception {
         List<Path> dbs;
         try (Stream<Path> walk = Files.walk(dir)) {
             dbs = walk.filter(p -> p.toString().endsWith(".db")).sorted().toList();
         }
-        try (ScratchDatabase target = new ScratchDatabase(admin, server, config, "_pgloader")) {
-            URI jdbc = URI.create(server.jdbcUrl().substring("jdbc:".length()));
-            String url = "postgresql://" + URLEncoder.encode(server.user(), StandardCharsets.UTF_8)
-                    + (server.password() == null || server.password().isEmpty() ? "" : ":" + URLEncoder.encode(server.password(), StandardCharsets.UTF_8))
-                    + "@" + jdbc.getHost() + ":" + jdbc.getPort() + "/" + target.name();
-            long t0 = System.nanoTime();
-            for (Path db : dbs) {
-                // the legacy DDL has SQLite defaults such as julianday('now') that PostgreSQL cannot take, and
-                // pgloader writes REAL as Lisp floats (0.5d0) unless told to format them: both need a cast rule
-                Path load = dir.resolve(db.getFileName() + ".load");
-                Files.writeString(load, "LOAD DATABASE\n  FROM sqlite://" + db.toAbsolutePath() + "\n  INTO " + url + "\n"
-                        + "  WITH include drop, create tables, create indexes, reset sequences\n"
-                        + "  CAST type real to \"double precision\" drop default using float-to-string,\n"
+        // the legacy DDL has SQLite defaults such as julianday('now') that PostgreSQL cannot take, and
+        // pgloader writes REAL as Lisp floats (0.5d0) unless told to format them: both need a cast rule
+        return new PgloaderAnchor(admin, server, config, options.pgloader()).load(dbs, dir, rows,
+                "  CAST type real to \"double precision\" drop default using float-to-string,\n"
                         + "       type text to text drop default,\n       type integer to bigint drop default;\n");
-                Process p;
-                try {
-                    p = new ProcessBuilder(command, "--quiet", load.toString()).redirectErrorStream(true).start();
-                } catch (IOException e) {
-                    return PgloaderRun.notTimed(String.format("%-44s %10s %12s%n", "anchor: pgloader", "not run", "(" + command + " not found)"));
-                }
-                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                String error = output.lines().filter(l -> l.contains(" ERROR ") || l.contains(" FATAL ")).findFirst().orElse(null);
-                if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || error != null) {
-                    return PgloaderRun.notTimed(String.format("%-44s %10s   %s%n", "anchor: pgloader", "failed", db.getFileName() + ": "
-                            + (error != null ? error.strip() : output.strip().lines().reduce((a, b) -> b).orElse(""))));
-                }
-            }
-            long millis = ms(t0);
-            long loaded = 0;
-            try (Connection c = java.sql.DriverManager.getConnection(
-                    ScratchDatabase.withDatabase(server.jdbcUrl(), target.name()), server.user(), server.password());
-                 Statement st = c.createStatement()) {
-                List<String> tables = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = 'public'")) {
-                    while (rs.next()) tables.add(rs.getString(1));
-                }
-                for (String table : tables) {
-                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM public." + table)) {
-                        rs.next();
-                        loaded += rs.getLong(1);
-                    }
-                }
-            }
-            if (loaded != rows) {
-                return PgloaderRun.notTimed(String.format("%-44s %10s   loaded %,d of %,d rows%n", "anchor: pgloader", "failed", loaded, rows));
-            }
-            return new PgloaderRun(String.format("%-44s %10.2f %,12d%n", "anchor: pgloader (load only, same files)", millis / 1000.0,
-                    rows * 1000 / Math.max(1, millis)), millis);
-        }
     }
 
 }

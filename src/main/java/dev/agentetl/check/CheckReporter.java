@@ -25,7 +25,7 @@ public final class CheckReporter {
 
     /** Jobs listed by check, in the order a user meets them. */
     private static final List<String> JOBS = List.of("import-prompts", "import-rules", "prompts-list", "refresh-stats",
-            "insights", "report", "finetune", "consolidate", "generate", "export-snapshots", "import-inbox");
+            "insights", "report", "finetune", "consolidate", "generate", "ingest", "export-snapshots", "import-inbox");
 
     private final DataSources sources;
     private final SchemaMigrator migrator;
@@ -112,7 +112,7 @@ public final class CheckReporter {
     /** The jobs the configuration schedules for {@code run}. */
     private List<String> configuredJobs() {
         List<String> out = new ArrayList<>();
-        for (String job : List.of("refresh-stats", "insights", "export-snapshots", "import-inbox")) {
+        for (String job : dev.agentetl.schedule.ScheduledJob.JOBS) {
             if (Boolean.parseBoolean(config.get("agent-etl.schedule." + job + ".enabled", "false"))) out.add(job);
         }
         return out;

@@ -7,7 +7,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks, run on a scratch database of the configured server (your data is not touched).",
-        subcommands = {BenchCommand.Import.class, BenchCommand.Export.class, BenchCommand.Stats.class,
+        subcommands = {BenchCommand.Import.class, BenchCommand.Ingest.class, BenchCommand.Export.class, BenchCommand.Stats.class,
                 BenchCommand.Finetune.class, BenchCommand.Consolidate.class})
 final class BenchCommand implements Runnable {
 
@@ -83,6 +83,25 @@ final class BenchCommand implements Runnable {
         @Override String job() { return "bench-finetune"; }
 
         @Override Object body() { return new dev.agentetl.bench.FinetuneBenchmark.Options(llmCalls, repeat); }
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = "A generated VibeAgent store of N rows ingested on a scratch database: first run, re-run, and a 1 % "
+                    + "increment; in the same run pgloader loading the same file (when installed), with ratios.")
+    static final class Ingest extends JobCommand {
+        @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "Rows in the store (default: ${DEFAULT-VALUE}).")
+        long rows;
+
+        @Option(names = "--pgloader", paramLabel = "PATH", defaultValue = "pgloader", description = "The pgloader command (default: ${DEFAULT-VALUE}).")
+        String pgloader;
+
+        @Option(names = "--repeat", paramLabel = "N", defaultValue = "2",
+                description = "Rounds of every path in turn, each on a fresh scratch database; the best time of each counts (default: ${DEFAULT-VALUE}).")
+        int repeat;
+
+        @Override String job() { return "bench-ingest"; }
+
+        @Override Object body() { return new dev.agentetl.bench.IngestBenchmark.Options(rows, pgloader, repeat); }
     }
 
     @Command(name = "consolidate", mixinStandardHelpOptions = true,

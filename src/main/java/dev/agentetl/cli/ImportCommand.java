@@ -58,7 +58,11 @@ final class ImportCommand implements Runnable {
 
         @Override String job() { return "import-rules"; }
 
-        @Override Object body() { return new ImportRulesRequest(files, dryRun, actor()); }
+        @Option(names = "--allow-empty", description = "Let a file with no rows (only a header) deactivate every rule of its "
+                + "table; without it such a file is refused and nothing changes.")
+        boolean allowEmpty;
+
+        @Override Object body() { return new ImportRulesRequest(files, dryRun, actor(), allowEmpty); }
     }
 
     @Command(name = "inbox", mixinStandardHelpOptions = true,

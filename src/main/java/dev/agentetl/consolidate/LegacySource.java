@@ -86,7 +86,6 @@ abstract class LegacySource {
     /** SQLite files, opened read-only: consolidation never changes a legacy file. */
     static final class Sqlite extends LegacySource {
 
-        private static final byte[] MAGIC = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private final Path path;
 
         Sqlite(Path path) {
@@ -172,22 +171,11 @@ abstract class LegacySource {
         }
 
         static Connection connect(Path file) throws SQLException {
-            Properties p = new Properties();
-            p.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
-            p.setProperty("busy_timeout", "2000");
-            return DriverManager.getConnection("jdbc:sqlite:" + file, p);
+            return dev.agentetl.db.SqliteFiles.openReadOnly(file, 2000);
         }
 
         private static String checkHeader(Path file) {
-            byte[] head = new byte[16];
-            try (InputStream in = Files.newInputStream(file)) {
-                int n = in.readNBytes(head, 0, 16);
-                if (n == 0) return "empty file, not a SQLite database";
-                if (n < 16 || !java.util.Arrays.equals(head, MAGIC)) return "not a SQLite database (no SQLite header)";
-                return null;
-            } catch (IOException e) {
-                return "cannot read: " + e.getMessage();
-            }
+            return dev.agentetl.db.SqliteFiles.headerProblem(file);
         }
     }
 
@@ -275,10 +263,6 @@ abstract class LegacySource {
     }
 
     static String sqliteReason(SQLException e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (m.contains("SQLITE_BUSY") || m.contains("locked")) return "database is locked by another process (" + m + ")";
-        if (m.contains("SQLITE_CORRUPT") || m.contains("malformed")) return "database file is corrupt (" + m + ")";
-        if (m.contains("SQLITE_NOTADB") || m.contains("not a database")) return "not a SQLite database (" + m + ")";
-        return m;
+        return dev.agentetl.db.SqliteFiles.reason(e);
     }
 }

@@ -14,7 +14,7 @@ import java.io.IOException;
  * PostgreSQL, never looser: its purpose is to spare the server a second parse of the values that are
  * fine, which is nearly all of them.
  */
-final class ValueCheck {
+public final class ValueCheck {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -30,7 +30,7 @@ final class ValueCheck {
      * without the escapes jsonb refuses or may refuse (\u0000, surrogates) and without numbers whose
      * exponent could overflow numeric.
      */
-    static boolean certainJson(String text) {
+    public static boolean certainJson(String text) {
         if (text.isEmpty() || hasDoubtfulEscape(text)) {
             return false;
         }
@@ -88,7 +88,7 @@ final class ValueCheck {
      * hours 0-23, minutes and seconds 0-59, offsets up to 14 hours). Anything else (leap seconds, 24:00,
      * year 0, a zone after a bare date) is left to the server.
      */
-    static boolean certainTime(String t) {
+    public static boolean certainTime(String t) {
         int n = t.length();
         if (n < 10 || t.charAt(4) != '-' || t.charAt(7) != '-') return false;
         int year = digits(t, 0, 4);

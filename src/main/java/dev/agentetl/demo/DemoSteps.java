@@ -50,6 +50,16 @@ public final class DemoSteps {
         return new dev.agentetl.consolidate.LegacyGenerator.Request(null, 20_000, 42);
     }
 
+    /**
+     * A small VibeAgent store beside the legacy files, written once (a second demo run finds it and its ingest
+     * writes nothing), to ingest into the interactions group.
+     */
+    public dev.agentetl.ingest.IngestRequest vibeAgentStore() throws Exception {
+        java.nio.file.Path store = legacyDir.resolveSibling("vibeagent-demo.db");
+        if (!java.nio.file.Files.exists(store)) new dev.agentetl.ingest.StoreWriter(store, 7).create(200);
+        return new dev.agentetl.ingest.IngestRequest("sqlite:" + store, "UTC", false, false);
+    }
+
     /** Consolidates the demo's legacy files; a second demo run finds them consolidated and writes nothing. */
     public dev.agentetl.consolidate.ConsolidateRequest consolidateLegacy() {
         return new dev.agentetl.consolidate.ConsolidateRequest("sqlite:" + legacyDir, "UTC", false, false, false, null);

@@ -22,6 +22,12 @@ record ExportQuery(String sql, String copySql, List<Object> parameters, Map<Stri
     }
 
     static ExportQuery of(Dataset dataset, OffsetDateTime since, OffsetDateTime until, Map<String, String> where) {
+        return of(dataset, since, until, where, false);
+    }
+
+    /** @param withoutTime whether rows whose time is NULL are kept along with those before {@code until} */
+    static ExportQuery of(Dataset dataset, OffsetDateTime since, OffsetDateTime until, Map<String, String> where,
+                          boolean withoutTime) {
         String from = "SELECT * FROM " + dataset.qualifiedName();
         List<String> conditions = new ArrayList<>();
         List<String> copyConditions = new ArrayList<>();
@@ -39,8 +45,9 @@ record ExportQuery(String sql, String copySql, List<Object> parameters, Map<Stri
             }
             if (until != null) {
                 params.add(until);
-                conditions.add(Dataset.quote(time) + " < ?");
-                copyConditions.add(Dataset.quote(time) + " < " + fromSetting(params.size(), type));
+                String orNull = withoutTime ? " OR " + Dataset.quote(time) + " IS NULL)" : "";
+                conditions.add((withoutTime ? "(" : "") + Dataset.quote(time) + " < ?" + orNull);
+                copyConditions.add((withoutTime ? "(" : "") + Dataset.quote(time) + " < " + fromSetting(params.size(), type) + orNull);
                 filters.put("until", until.toString());
             }
         }

@@ -10,7 +10,6 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +28,8 @@ import java.util.Map;
  * then writes the manifest, the exports row and, for incremental exports, the new watermark.
  */
 public final class Exporter {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Exporter.class);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Bytes of rows fetched per round trip; bounds memory whatever the row width. */
@@ -78,21 +79,17 @@ public final class Exporter {
             // the rows come from src (the dataset's database), the records of the export go to c (agent-etl's)
             Connection src = other == null ? c : other;
             String datasetName;
-            ExportQuery query = null;
-            Dataset dataset = null;
             String userSql = null; // a --query: run read-only (ReadOnlyQuery), never as agent-etl's own login
-            Map<String, Object> filters;
-            OffsetDateTime since = request.since();
-            OffsetDateTime upper = request.until();
+            Dataset dataset = null;
+            boolean filtered = !request.where().isEmpty() || request.since() != null || request.until() != null;
             if (request.queryFile() != null) {
-                if (!request.where().isEmpty() || since != null || upper != null || request.incremental()) {
+                if (filtered || request.incremental()) {
                     throw new IllegalArgumentException("--query takes no filters; put them in the query");
                 }
                 String sql = Files.readString(request.queryFile()).strip();
                 if (sql.endsWith(";")) sql = sql.substring(0, sql.length() - 1);
                 datasetName = ExportRequest.datasetOfQueryFile(request.queryFile());
                 userSql = sql;
-                filters = Map.of("query_file", request.queryFile().toString());
             } else {
                 dataset = Dataset.lookup(src, request.dataset());
                 datasetName = dataset.name();
@@ -100,103 +97,190 @@ public final class Exporter {
                     if (dataset.timeColumn().isEmpty()) {
                         throw new IllegalArgumentException("dataset " + datasetName + " has no time column for --incremental");
                     }
-                    OffsetDateTime last = Watermarks.last(c, datasetName, request.format().extension());
-                    if (last != null && (since == null || last.isAfter(since))) since = last;
-                    OffsetDateTime safe = dev.agentetl.db.OpenTransactions.oldestStart(src);
-                    if (upper == null || safe.isBefore(upper)) upper = safe;
+                    if (filtered) {
+                        throw new IllegalArgumentException("--incremental continues the dataset's folder from its watermark and "
+                                + "takes no --where, --since or --until; export a filtered extract without --incremental");
+                    }
                 }
-                query = ExportQuery.of(dataset, since, upper, request.where());
-                filters = query.filters();
             }
             Path out = request.outDir() != null ? request.outDir() : defaultOut;
-            Path folder = out.resolve(datasetName).resolve(request.format().extension())
-                    .resolve("dt=" + startedAt.toLocalDate());
             Path base = out.toAbsolutePath().normalize();
             if (datasetName.isEmpty() || !base.equals(base.resolve(datasetName).normalize().getParent())) {
                 // a relation may be named "..": its files still go into a folder of its own under --out
                 throw new IllegalArgumentException("dataset '" + datasetName + "' cannot be a folder of its own under " + out);
             }
-            long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(filters),
-                    folder, request.actor());
-            Slices slices = null;
-            Cancellation.Registration onStop = null;
+            ExportFolder datasetFolder = new ExportFolder(out.resolve(datasetName).resolve(request.format().extension()));
+            Path folder = out.resolve(datasetName).resolve(request.format().extension()).resolve("dt=" + startedAt.toLocalDate());
+            // SIGTERM or Ctrl-C from here until the rows are written: the statement it waits for is cancelled (the
+            // dataset's lock, the sampling, the rows) and what the export wrote is removed; once the rows are
+            // written it finishes (see export below)
+            Cancellation.Registration onStop = Cancellation.onRequest(() -> cancel(c, src));
+            // One export of a dataset and format at a time, from before it looks at the folder until its files are
+            // published, its row recorded and the files it replaces removed: a session lock, held across commits
+            String lockKey = "export:" + datasetName + ":" + request.format();
+            boolean locked = false;
             try {
-                c.setAutoCommit(false);
-                // SIGTERM or Ctrl-C from here until the rows are written: the statement it waits for is cancelled
-                // (the dataset's lock, the sampling, the rows), and the parts are removed below
-                onStop = Cancellation.onRequest(() -> cancel(c, src));
                 Cancellation.throwIfRequested();
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                    lock.setString(1, "export:" + datasetName + ":" + request.format());
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+                    lock.setString(1, lockKey);
                     lock.execute();
                 }
-                List<Column> columns = dataset == null ? null : dataset.columns();
+                locked = true;
+                datasetFolder.cleanUp(c, datasetName, request.format().extension());
+                // what the export holds: an extract its filters; the chain (no filters) its rows up to the watermark
+                // (from the last one for an incremental export) and the tail after it (see ExportFolder); a query
+                // is a snapshot of what it reads, prepared once its exports row is open
+                ExportFolder.Kind kind;
+                ExportQuery query = null;
+                ExportQuery tail = null;
+                OffsetDateTime since = request.since();
+                OffsetDateTime upper = request.until();
+                Map<String, Object> filters;
                 if (userSql != null) {
-                    ReadOnlyQuery.Prepared prepared = ReadOnlyQuery.prepare(c, userSql, filters);
-                    query = prepared.query();
-                    columns = prepared.columns();
-                }
-                PartFiles.cleanDebris(folder);
-                Path finished = folder.resolve(String.format("_manifest-%06d.json", exportId));
-                if (Files.exists(finished)) {
-                    // export ids count per database: another database's export with this id wrote here; never overwrite it
-                    throw new IllegalStateException(finished + " already exists, written by another database's export with the "
-                            + "same id; choose another --out folder (or move the old output away)");
-                }
-                // the stored row width decides the fetch size and whether rows formatted here are split
-                if (src != c) src.setAutoCommit(false);
-                double width = dataset == null ? 0 : rowWidth(src, dataset);
-                // a group's own database has a small pool of its own: one connection reads it
-                slices = new Slices(folder, exportId, request.format().extension(),
-                        BlockRanges.of(src, dataset, src == c ? slicesFor(request.format(), width) : 1, splitMinBytes));
-                int fetch = fetchSize(width);
-                long rows = slices.size() == 1
-                        ? exportSlice(src, query, request, columns, fetch, slices.parts(0), true)
-                        : exportSlices(sourceDs, src, query, request, columns, fetch, slices);
-                onStop.close();
-                // the last moment the export can stop: past it, it finishes and is recorded as succeeded
-                Cancellation.throwIfRequested();
-                if (src != c) {
-                    src.commit();
-                    src.setAutoCommit(true);
-                }
-                if (userSql != null) {
-                    // nothing a query did outlives it: not a setting (set_config), not a session-level advisory lock
-                    c.rollback();
-                    try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock_all()")) {
-                        unlock.execute();
-                    }
+                    kind = ExportFolder.Kind.SNAPSHOT;
+                    filters = Map.of("query_file", request.queryFile().toString());
+                } else if (filtered) {
+                    kind = ExportFolder.Kind.EXTRACT;
+                    query = ExportQuery.of(dataset, since, upper, request.where());
+                    filters = query.filters();
                 } else {
-                    c.commit();
+                    since = request.incremental() ? Watermarks.last(c, datasetName, request.format().extension()) : null;
+                    kind = since == null ? ExportFolder.Kind.SNAPSHOT : ExportFolder.Kind.INCREMENTAL;
+                    if (dataset.timeColumn().isPresent()) {
+                        upper = dev.agentetl.db.OpenTransactions.oldestStart(src);
+                        query = ExportQuery.of(dataset, since, upper, Map.of(), since == null);
+                        tail = ExportQuery.of(dataset, upper, null, Map.of());
+                    } else {
+                        query = ExportQuery.of(dataset, null, null, Map.of());
+                    }
+                    filters = Map.of();
                 }
-                c.setAutoCommit(true);
-                List<PartFiles.Part> parts = slices.all();
-                Map<String, Object> manifest = manifest(exportId, datasetName, request, query, since, upper, parts,
-                        startedAt, dataset);
-                Path manifestFile = folder.resolve("_manifest-" + String.format("%06d", exportId) + ".json");
-                Path tmp = folder.resolve("." + manifestFile.getFileName() + ".inprogress");
-                Files.writeString(tmp, JSON.writeValueAsString(manifest));
-                Files.move(tmp, manifestFile, StandardCopyOption.ATOMIC_MOVE);
-                finishRow(c, exportId, rows, parts, manifest, dataset, upper, request);
-                return new ExportReport(exportId, datasetName, request.format(), rows, parts, folder.toString(),
-                        manifestFile.toString(), (System.nanoTime() - started) / 1_000_000, manifest);
+                return export(request, c, src, sourceDs, dataset, datasetName, userSql, kind, query, tail, since, upper, filters,
+                        datasetFolder, folder, startedAt, started, onStop);
+            } finally {
+                onStop.close(); // no cancel reaches the statements below
+                if (locked) {
+                    // a query may have taken session locks of its own (it cannot keep a setting: its transaction was
+                    // rolled back): they go with the dataset's lock, so none outlives the export on the pooled connection
+                    unlock(c, userSql != null ? "SELECT pg_advisory_unlock_all()" : "SELECT pg_advisory_unlock(hashtext(?))", lockKey);
+                }
+            }
+        }
+    }
+
+    /**
+     * The export itself, under the dataset's lock: rows into hidden files, then published, recorded, replacing.
+     * Until its rows are written a stop request ({@code onStop}) cancels what it waits for, and it is then recorded
+     * as cancelled with its files removed; after that it runs to its end.
+     */
+    private ExportReport export(ExportRequest request, Connection c, Connection src, DataSource sourceDs, Dataset dataset,
+                                String datasetName, String userSql, ExportFolder.Kind kind, ExportQuery query, ExportQuery tail,
+                                OffsetDateTime since, OffsetDateTime upper, Map<String, Object> filters,
+                                ExportFolder datasetFolder, Path folder, OffsetDateTime startedAt, long started,
+                                Cancellation.Registration onStop) throws Exception {
+        long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(filters),
+                folder, request.actor());
+        Slices slices = null;
+        PartFiles tailParts = null;
+        Path manifestFile = folder.resolve(ExportFolder.manifestName(exportId));
+        boolean manifestWritten = false;
+        try {
+            Cancellation.throwIfRequested();
+            if (Files.exists(manifestFile)) {
+                // export ids count per database: another database's export with this id wrote here; never overwrite it
+                throw new IllegalStateException(manifestFile + " already exists, written by another database's export with the "
+                        + "same id; choose another --out folder (or move the old output away)");
+            }
+            c.setAutoCommit(false);
+            List<Column> columns = dataset == null ? null : dataset.columns();
+            if (userSql != null) {
+                ReadOnlyQuery.Prepared prepared = ReadOnlyQuery.prepare(c, userSql, filters);
+                query = prepared.query();
+                columns = prepared.columns();
+            }
+            // the stored row width decides the fetch size and whether rows formatted here are split
+            if (src != c) src.setAutoCommit(false);
+            double width = dataset == null ? 0 : rowWidth(src, dataset);
+            // a group's own database has a small pool of its own: one connection reads it
+            slices = new Slices(folder, exportId, request.format().extension(),
+                    BlockRanges.of(src, dataset, src == c ? slicesFor(request.format(), width) : 1, splitMinBytes));
+            int fetch = fetchSize(width);
+            long rows = slices.size() == 1
+                    ? exportSlice(src, query, request, columns, fetch, slices.parts(0), true)
+                    : exportSlices(sourceDs, src, query, request, columns, fetch, slices);
+            if (tail != null) {
+                // the rows already stamped at or after the watermark, in files of their own that the next export replaces
+                tailParts = new PartFiles(folder, ExportFolder.tailPrefix(exportId), request.format().extension());
+                rows += exportSlice(src, tail, request, columns, fetch, tailParts, false);
+            }
+            onStop.close();
+            // the last moment the export can stop: past it, it finishes and is recorded as succeeded
+            Cancellation.throwIfRequested();
+            if (src != c) {
+                src.commit();
+                src.setAutoCommit(true);
+            }
+            if (userSql != null) {
+                // nothing a query did outlives it: not a setting (set_config); its session locks go with the dataset's
+                c.rollback();
+            } else {
+                c.commit();
+            }
+            c.setAutoCommit(true);
+            List<PartFiles.Part> body = slices.all();
+            List<PartFiles.Part> tailFiles = tailParts == null ? List.of() : tailParts.parts();
+            List<Long> replaces = datasetFolder.replaced(exportId, kind);
+            Map<String, Object> manifest = manifest(exportId, datasetName, request, kind, filters, since, upper, body, tailFiles,
+                    replaces, startedAt, dataset);
+            // published, then recorded: a process stopped in between leaves files the next export removes (ExportFolder)
+            slices.publish();
+            if (tailParts != null) tailParts.publish();
+            ExportFolder.write(manifestFile, manifest);
+            manifestWritten = true;
+            finishRow(c, exportId, rows, body, tailFiles, manifest, dataset, upper, request, kind);
+            try {
+                datasetFolder.replace(exportId, kind);
             } catch (Exception e) {
-                if (onStop != null) onStop.close(); // no cancel reaches the statements that record the failure
-                if (slices != null) slices.abandon();
-                endQuietly(src == c ? null : src, e);
-                if (endQuietly(c, e)) {
-                    ExportRows.fail(c, exportId, e);
-                } else {
-                    // the export's connection is gone: its row is marked on another, never left running
-                    try (Connection fresh = dataSource.getConnection()) {
-                        ExportRows.fail(fresh, exportId, e);
-                    } catch (SQLException lost) {
-                        e.addSuppressed(lost);
-                    }
+                // recorded as succeeded: the next export of the dataset finishes the replacement
+                LOG.warn("export {}: the files it replaces are not all removed yet: {}", exportId, e.getMessage());
+            }
+            List<PartFiles.Part> all = new ArrayList<>(body);
+            all.addAll(tailFiles);
+            return new ExportReport(exportId, datasetName, request.format(), rows, all, folder.toString(),
+                    manifestFile.toString(), (System.nanoTime() - started) / 1_000_000, manifest);
+        } catch (Exception e) {
+            onStop.close(); // no cancel reaches the statements that record the failure
+            if (manifestWritten) Files.deleteIfExists(manifestFile);
+            if (slices != null) slices.abandon();
+            if (tailParts != null) tailParts.abandon();
+            endQuietly(src == c ? null : src, e);
+            endQuietly(c, e);
+            // cancelled or failed, with why; on another connection when the export's own is gone (or closed just
+            // above), never left running
+            ExportRows.fail(dataSource, c, exportId, e);
+            RuntimeException refused = userSql == null ? null : ReadOnlyQuery.refusal(e);
+            if (refused != null) throw refused;
+            throw e;
+        } finally {
+            ExportRows.release(c, exportId);
+        }
+    }
+
+    /**
+     * Releases the dataset's lock (or every session lock of {@code c}); once more if a stop's cancel, sent just
+     * before, reached this statement. A connection that is gone took its locks with it.
+     */
+    private static void unlock(Connection c, String sql, String lockKey) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (PreparedStatement unlock = c.prepareStatement(sql)) {
+                if (sql.contains("?")) unlock.setString(1, lockKey);
+                unlock.execute();
+                return;
+            } catch (SQLException e) {
+                if (!"57014".equals(e.getSQLState())) {
+                    LOG.debug("lock {} not released: {}", lockKey, e.getMessage()); // the session is gone, and the lock with it
+                    return;
                 }
-                RuntimeException refused = userSql == null ? null : ReadOnlyQuery.refusal(e);
-                if (refused != null) throw refused;
-                throw e;
             }
         }
     }
@@ -213,7 +297,8 @@ public final class Exporter {
 
     /**
      * Rolls back what is open on a connection after a failure and gives it back autocommit; false when the
-     * connection itself is gone (closed or broken).
+     * connection itself is gone (closed or broken). A connection whose driver lost track of the protocol (it
+     * fails with a runtime exception) is closed, so the pool never hands it out again.
      */
     private static boolean endQuietly(Connection c, Exception cause) {
         if (c == null) return true;
@@ -226,6 +311,14 @@ public final class Exporter {
             return !c.isClosed();
         } catch (SQLException e) {
             cause.addSuppressed(e);
+            return false;
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            try {
+                c.unwrap(org.postgresql.jdbc.PgConnection.class).close();
+            } catch (SQLException | RuntimeException closing) {
+                cause.addSuppressed(closing);
+            }
             return false;
         }
     }
@@ -332,14 +425,17 @@ public final class Exporter {
         return columns;
     }
 
-    private static Map<String, Object> manifest(long id, String dataset, ExportRequest request, ExportQuery query,
-                                                OffsetDateTime since, OffsetDateTime upper, List<PartFiles.Part> parts,
-                                                OffsetDateTime startedAt, Dataset ds) throws SQLException {
+    private static Map<String, Object> manifest(long id, String dataset, ExportRequest request, ExportFolder.Kind kind,
+                                                Map<String, Object> filters, OffsetDateTime since, OffsetDateTime upper,
+                                                List<PartFiles.Part> parts, List<PartFiles.Part> tail, List<Long> replaces,
+                                                OffsetDateTime startedAt, Dataset ds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("export_id", id);
         m.put("dataset", dataset);
         m.put("format", request.format().extension());
-        m.put("filters", query.filters());
+        // snapshot / incremental: the dataset's chain, read as a folder; extract: filtered, read by its manifest
+        m.put("kind", kind.label());
+        m.put("filters", filters);
         Map<String, Object> watermark = new LinkedHashMap<>();
         if (ds != null && ds.timeColumn().isPresent()) {
             watermark.put("column", ds.timeColumn().get());
@@ -349,7 +445,16 @@ public final class Exporter {
         m.put("watermark", watermark);
         m.put("incremental", request.incremental());
         m.put("files", parts);
-        m.put("rows", parts.stream().mapToLong(PartFiles.Part::rows).sum());
+        if (kind != ExportFolder.Kind.EXTRACT && ds != null && ds.timeColumn().isPresent()) {
+            // rows stamped at or after the watermark: replaced by the next export of the chain, which holds them then
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("from", upper == null ? null : upper.toString());
+            t.put("rows", tail.stream().mapToLong(PartFiles.Part::rows).sum());
+            t.put("files", tail);
+            m.put("tail", t);
+        }
+        m.put("replaces", replaces);
+        m.put("rows", parts.stream().mapToLong(PartFiles.Part::rows).sum() + tail.stream().mapToLong(PartFiles.Part::rows).sum());
         if (ds != null) {
             m.put("columns", ds.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList());
         }
@@ -358,19 +463,21 @@ public final class Exporter {
         return m;
     }
 
-    private static void finishRow(Connection c, long id, long rows, List<PartFiles.Part> parts, Map<String, Object> manifest,
-                                  Dataset dataset, OffsetDateTime upper, ExportRequest request) throws Exception {
+    private static void finishRow(Connection c, long id, long rows, List<PartFiles.Part> parts, List<PartFiles.Part> tail,
+                                  Map<String, Object> manifest, Dataset dataset, OffsetDateTime upper, ExportRequest request,
+                                  ExportFolder.Kind kind) throws Exception {
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE exports SET status = 'succeeded', record_count = ?, bytes = ?, manifest = ?::jsonb,
                        watermark = ?::jsonb, finished_at = now() WHERE id = ?""")) {
             ps.setLong(1, rows);
-            ps.setLong(2, parts.stream().mapToLong(PartFiles.Part::bytes).sum());
+            ps.setLong(2, parts.stream().mapToLong(PartFiles.Part::bytes).sum() + tail.stream().mapToLong(PartFiles.Part::bytes).sum());
             ps.setString(3, JSON.writeValueAsString(manifest));
             ps.setString(4, JSON.writeValueAsString(manifest.get("watermark")));
             ps.setLong(5, id);
             ps.executeUpdate();
-            if (request.incremental() && dataset != null && upper != null) {
+            // the chain continues from here: incremental exports and snapshots alike move the watermark
+            if (kind != ExportFolder.Kind.EXTRACT && dataset != null && dataset.timeColumn().isPresent() && upper != null) {
                 Watermarks.save(c, dataset.name(), request.format().extension(), dataset.timeColumn().orElseThrow(), upper);
             }
             c.commit();

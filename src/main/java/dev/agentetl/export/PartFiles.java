@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The part files of one export: each is written under a hidden temporary name (readers skip names
- * starting with '.') and renamed when complete, with its row count, size and SHA-256.
+ * starting with '.'), with its row count, size and SHA-256, and stays hidden until the whole export is
+ * complete: {@link #publish()} then gives every file its final name, so a reader of the folder never sees
+ * part of an export. What a killed export leaves (hidden files, parts without their manifest) is removed
+ * by {@link ExportFolder#cleanUp} before the next export of the dataset writes.
  */
 final class PartFiles {
 
@@ -23,8 +25,9 @@ final class PartFiles {
     private final String prefix;
     private final String extension;
     private final List<Part> done = new ArrayList<>();
+    private final List<Path> hidden = new ArrayList<>();
+    private boolean published;
     private Path temp;
-    private Path target;
     private HashingFileStream stream;
 
     PartFiles(Path folder, String prefix, String extension) throws IOException {
@@ -33,51 +36,52 @@ final class PartFiles {
         this.extension = extension;
     }
 
-    /**
-     * Removes what a killed export left behind (the caller holds the export's lock, so no export of this
-     * folder is running): temporary files, and part files of an export that never wrote its manifest,
-     * which a reader of the folder would otherwise take for data.
-     */
-    static void cleanDebris(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) return;
-        List<Path> files;
-        try (Stream<Path> list = Files.list(folder)) {
-            files = list.toList();
-        }
-        for (Path p : files) {
-            String name = p.getFileName().toString();
-            java.util.regex.Matcher part = PART.matcher(name);
-            if (name.endsWith(".inprogress") || (part.matches() && !Files.exists(folder.resolve("_manifest-" + part.group(1) + ".json")))) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("part-(\\d{6,})-.*");
-
     OutputStream next() throws IOException {
         String name = String.format("%s-%05d.%s", prefix, done.size(), extension);
-        target = folder.resolve(name);
         temp = folder.resolve("." + name + ".inprogress");
         stream = new HashingFileStream(temp);
         return new BufferedOutputStream(stream, 1 << 16);
     }
 
-    /** Called after the writer closed the stream: the file gets its final name. */
+    /** Called after the writer closed the stream: the file is complete (and stays hidden until {@link #publish}). */
     void complete(long rows) throws IOException {
         stream.close(); // normally already closed by the writer; waits for the last bytes to reach the file
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        done.add(new Part(folder.getFileName() + "/" + target.getFileName(), rows, stream.count(), stream.sha256()));
+        String name = temp.getFileName().toString();
+        String target = name.substring(1, name.length() - ".inprogress".length());
+        done.add(new Part(folder.getFileName() + "/" + target, rows, stream.count(), stream.sha256()));
+        hidden.add(temp);
         temp = null;
     }
 
-    /** The export failed: deletes the file being written and the ones already completed. */
-    void abandon() {
+    /** The export is complete: every file gets its final name, each rename atomic. */
+    void publish() throws IOException {
+        for (int i = 0; i < done.size(); i++) {
+            Files.move(hidden.get(i), path(done.get(i)), StandardCopyOption.ATOMIC_MOVE);
+        }
+        published = true;
+    }
+
+    /** The export could not be recorded after all: its published files go again. */
+    void unpublish() {
+        if (!published) return;
         for (Part p : done) {
             try {
                 Files.deleteIfExists(path(p));
             } catch (IOException ignored) {
                 // a part without its manifest is removed by the next export of this dataset
+            }
+        }
+        published = false;
+    }
+
+    /** The export failed: deletes the file being written and the ones already completed. */
+    void abandon() {
+        unpublish();
+        for (Path h : hidden) {
+            try {
+                Files.deleteIfExists(h);
+            } catch (IOException ignored) {
+                // hidden debris is removed by the next export of this dataset
             }
         }
         try {

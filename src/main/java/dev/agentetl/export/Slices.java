@@ -41,6 +41,16 @@ final class Slices {
         return all;
     }
 
+    /** The export is complete: every slice's files get their final names. */
+    void publish() throws java.io.IOException {
+        for (PartFiles p : parts) p.publish();
+    }
+
+    /** The export could not be recorded after all: the published files go again. */
+    void unpublish() {
+        parts.forEach(PartFiles::unpublish);
+    }
+
     /** The export failed: every slice's unfinished file is deleted. */
     void abandon() {
         parts.forEach(PartFiles::abandon);

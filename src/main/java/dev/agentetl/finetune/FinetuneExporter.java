@@ -122,8 +122,10 @@ public final class FinetuneExporter {
                     c.setAutoCommit(true);
                 }
                 deleteQuietly(temp);
-                ExportRows.fail(c, exportId, e);
+                ExportRows.fail(dataSource, c, exportId, e);
                 throw e;
+            } finally {
+                ExportRows.release(c, exportId);
             }
         }
     }

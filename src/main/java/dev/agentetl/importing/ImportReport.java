@@ -4,8 +4,15 @@ import dev.agentetl.runtime.JobReport;
 
 import java.util.List;
 
-/** A pgloader-style report: one line per file, then totals. */
-public record ImportReport(String what, boolean dryRun, List<FileResult> files, long millis) implements JobReport {
+/**
+ * A pgloader-style report: one line per file, then totals; {@code left} names the files not imported this time
+ * and why (an inbox file still being written), which are no problem: the next run takes them.
+ */
+public record ImportReport(String what, boolean dryRun, List<FileResult> files, long millis, List<String> left) implements JobReport {
+
+    public ImportReport(String what, boolean dryRun, List<FileResult> files, long millis) {
+        this(what, dryRun, files, millis, List.of());
+    }
 
     @Override public long rowsRead() { return files.stream().mapToLong(FileResult::read).sum(); }
     @Override public long rowsWritten() { return dryRun ? 0 : files.stream().mapToLong(f -> f.created() + f.updated() + f.deactivated()).sum(); }
@@ -15,7 +22,8 @@ public record ImportReport(String what, boolean dryRun, List<FileResult> files, 
     /** Stored in job_runs.details: the per-file figures, as the printed report shows them. */
     @Override
     public Object details() {
-        return java.util.Map.of("what", what, "dry_run", dryRun, "files", files);
+        return left.isEmpty() ? java.util.Map.of("what", what, "dry_run", dryRun, "files", files)
+                : java.util.Map.of("what", what, "dry_run", dryRun, "files", files, "left", left);
     }
 
     @Override
@@ -36,6 +44,7 @@ public record ImportReport(String what, boolean dryRun, List<FileResult> files, 
         sb.append(String.format(fmt, "total (" + files.size() + " files)", "", rowsRead(),
                 files.stream().mapToLong(FileResult::created).sum(), files.stream().mapToLong(FileResult::updated).sum(),
                 rowsSkipped(), files.stream().mapToLong(FileResult::deactivated).sum(), rowsRejected(), millis));
+        left.forEach(l -> sb.append("left for the next run: ").append(l).append('\n'));
         return sb.toString();
     }
 

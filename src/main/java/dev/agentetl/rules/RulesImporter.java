@@ -73,6 +73,14 @@ public final class RulesImporter {
                         ? new ContextRuleSync(c, request.actor(), rules.source())
                         : new NegateKeySync(c, request.actor(), rules.source());
                 RuleSync.Counts counts = sync.apply(rules.rows());
+                if (rules.rows().isEmpty() && !request.allowEmpty()) {
+                    // a header-only file is a desired state of nothing: only on request, never by accident
+                    // (a truncated download, an export of an empty query)
+                    c.rollback();
+                    return FileResult.rejected(rules.source(), rules.kind().table(), 0, ms(t0), List.of(rules.source()
+                            + ": no rows, only a header: importing it would deactivate all " + counts.deactivated()
+                            + " active " + rules.kind().table() + "; nothing changed (pass --allow-empty to empty the table)"));
+                }
                 if (request.dryRun()) c.rollback(); else c.commit();
                 return new FileResult(rules.source(), rules.kind().table(), rules.rows().size(), counts.created(),
                         counts.updated(), counts.unchanged(), counts.deactivated(), 0, ms(t0), List.of());

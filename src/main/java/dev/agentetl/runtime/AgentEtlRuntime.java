@@ -41,6 +41,10 @@ public final class AgentEtlRuntime implements AutoCloseable {
     private ProducerTemplate template;
     private dev.agentetl.schedule.Schedules schedules;
     private boolean closed;
+    /** This process's liveness session: holds the lock of every run it records as running. */
+    private final RunLiveness liveness;
+    /** The long-running mode's check-in: liveness session kept, abandoned runs marked. */
+    private java.util.concurrent.ScheduledExecutorService checkIn;
 
     private AgentEtlRuntime(AppConfig config, Database database, DataSources sources, SchemaMigrator migrator,
                             MigrateReport startupMigration, String command) {
@@ -53,6 +57,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         this.startupMigration = startupMigration;
         this.command = command;
         this.ownSchemaReady = migrator.notReadyReason() == null;
+        this.liveness = new RunLiveness(database, JobRunPolicy.NODE);
     }
 
     /**
@@ -107,6 +112,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
             runtime = new AgentEtlRuntime(config, database, pool, migrator, migrated, command);
             ShutdownSequence.register(runtime);
             runtime.recordStart();
+            runtime.markAbandonedRuns();
             if (scheduling) {
                 runtime.schedules = dev.agentetl.schedule.Schedules.prepare(config,
                         dev.agentetl.schedule.QuartzSettings.of(config, database));
@@ -117,6 +123,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
                 }
             }
             runtime.bootCamel(routes);
+            if (scheduling) runtime.startCheckIn(config.getInt("agent-etl.schedule.checkin-ms"));
             return runtime;
         } catch (RuntimeException e) {
             if (runtime != null) {
@@ -139,6 +146,37 @@ public final class AgentEtlRuntime implements AutoCloseable {
         events.record("startup", "info", "agent-etl " + command + " started", details);
     }
 
+    /**
+     * Marks abandoned the runs whose process or database session is gone (see {@link AbandonedRuns}), so this
+     * command, and whatever reads job_runs and exports after it, never sees them as running.
+     */
+    private void markAbandonedRuns() {
+        if (!ownSchemaReady) return;
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            AbandonedRuns.Marked marked = AbandonedRuns.mark(c, sources.layout().ownSchema(), command + " on " + JobRunPolicy.NODE);
+            if (!marked.isEmpty()) {
+                marked.runs().forEach(r -> LOG.warn("{}", r));
+                events.record("error", "warning", marked.runs().size() + " run(s) whose process or database session is gone "
+                        + "marked abandoned", Map.of("runs", marked.runs()));
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.warn("could not look for abandoned runs: {}", e.getMessage());
+        }
+    }
+
+    /** Every check-in interval: the liveness session is made sure of and abandoned runs are marked. */
+    private void startCheckIn(long intervalMs) {
+        checkIn = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent-etl-check-in");
+            t.setDaemon(true);
+            return t;
+        });
+        checkIn.scheduleWithFixedDelay(() -> {
+            liveness.check();
+            markAbandonedRuns();
+        }, intervalMs, intervalMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     private void bootCamel(Path routes) {
         main = new Main();
         String include = "file:" + routes.toAbsolutePath() + "/*.yaml";
@@ -153,7 +191,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         // found in the registry at startup and applied to every route, so every job run is recorded
         main.bind("jobRunPolicy", (org.apache.camel.spi.RoutePolicyFactory)
                 (camelContext, routeId, route) -> new JobRunPolicy(dataSource, sources.layout().ownSchema(), events,
-                        () -> ownSchemaReady));
+                        () -> ownSchemaReady, liveness));
         Beans.bindAll(main::bind, this);
         try {
             main.start();
@@ -194,6 +232,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         ownSchemaReady = migrator.notReadyReason() == null;
         if (!before && ownSchemaReady) {
             recordStart(); // the start of the run that created system_events
+            markAbandonedRuns(); // an older install's runs left running
         }
     }
     public boolean ownSchemaReady() { return ownSchemaReady; }
@@ -215,6 +254,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         }
         closed = true;
         ShutdownSequence.closed(this);
+        if (checkIn != null) checkIn.shutdownNow();
         try {
             if (main != null) {
                 main.stop();
@@ -222,6 +262,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("routes did not stop cleanly: {}", e.getMessage());
         }
+        liveness.close(); // a run still going now is abandoned: its process is stopping
         events.record("shutdown", "info", "agent-etl " + command + " stopped",
                 Map.of("command", command, "ok", ok, "duration_ms", (System.nanoTime() - startedNanos) / 1_000_000));
         sources.close();

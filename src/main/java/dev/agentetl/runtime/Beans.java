@@ -57,6 +57,11 @@ final class Beans {
                 zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone,
                 Long.parseLong(config.get("agent-etl.consolidate.bulk-min-rows")))
                 .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.LEARNING)));
+        String ingestZone = config.get("agent-etl.ingest.source-time-zone", "");
+        bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(),
+                ingestZone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : ingestZone,
+                config.getInt("agent-etl.ingest.busy-timeout-ms"), config.path("agent-etl.ingest.store")));
+        bind.accept("ingestBenchmark", new dev.agentetl.bench.IngestBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
         bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),
                 config.path("agent-etl.exports-dir"), new dev.agentetl.finetune.FinetuneExporter.Settings(
@@ -64,6 +69,7 @@ final class Beans {
                         config.under("agent-etl.finetune.redaction.rule."), config.under("agent-etl.finetune.redaction.profile."))));
         bind.accept("consolidateBenchmark", new dev.agentetl.bench.ConsolidateBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("finetuneBenchmark", new dev.agentetl.bench.FinetuneBenchmark(rt.dataSource(), rt.database(), config));
-        bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir")));
+        bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir"),
+                Long.parseLong(config.get("agent-etl.inbox.settle-ms"))));
     }
 }

@@ -25,7 +25,7 @@ public final class JobRequirements {
 
     /** Jobs that run on a database agent-etl has not migrated (they create nothing or migrate first). */
     private static final Set<String> UNCONDITIONAL = Set.of("migrate", "status", "check", "demo", "generate-legacy",
-            "bench-import", "bench-stats", "bench-export", "bench-consolidate", "bench-finetune", "report-list");
+            "bench-import", "bench-stats", "bench-export", "bench-consolidate", "bench-finetune", "bench-ingest", "report-list");
 
     private static final Set<Group> ANALYSIS = EnumSet.of(Group.INTERACTIONS, Group.EXECUTIONS, Group.TELEMETRY);
 
@@ -45,6 +45,7 @@ public final class JobRequirements {
             Map.entry("report", EnumSet.of(Group.INTERACTIONS, Group.EXECUTIONS, Group.TELEMETRY, Group.REGISTRY)),
             Map.entry("finetune", EnumSet.of(Group.INTERACTIONS, Group.EXECUTIONS, Group.TELEMETRY, Group.REGISTRY)),
             Map.entry("consolidate", EnumSet.of(Group.LEARNING)),
+            Map.entry("ingest", EnumSet.of(Group.INTERACTIONS)),
             Map.entry("demo", EnumSet.allOf(Group.class)));
 
     /**

@@ -10,7 +10,6 @@ import javax.sql.DataSource;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Types;
 import java.util.Map;
 
@@ -38,14 +37,18 @@ public final class JobRunPolicy extends RoutePolicySupport {
     private final SystemEvents events;
     private final java.util.function.BooleanSupplier ready;
     private final String host;
+    private final RunLiveness liveness;
 
     /**
      * Runs are recorded in agent-etl's own job_runs, named with its schema (never an app's table of the
      * same name on the search path); before that schema exists (a read-only command on a database never
-     * migrated) they are not recorded.
+     * migrated) they are not recorded. A running row is recorded through {@code liveness}, which holds its lock
+     * until the end is recorded, so other processes can tell it from a run whose process is gone.
      */
-    public JobRunPolicy(DataSource dataSource, String ownSchema, SystemEvents events, java.util.function.BooleanSupplier ready) {
+    public JobRunPolicy(DataSource dataSource, String ownSchema, SystemEvents events, java.util.function.BooleanSupplier ready,
+                        RunLiveness liveness) {
         this.dataSource = dataSource;
+        this.liveness = liveness;
         this.jobRuns = ownSchema + ".job_runs";
         this.events = events;
         this.ready = ready;
@@ -67,20 +70,18 @@ public final class JobRunPolicy extends RoutePolicySupport {
         }
         String trigger = exchange.getMessage().getHeader(TRIGGER, "cli", String.class);
         java.util.Date scheduledFor = exchange.getMessage().getHeader(SCHEDULED_FOR, java.util.Date.class);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + jobRuns + " " + """
-                      (job, status, trigger, host, node, scheduled_for)
-                     VALUES (?, 'running', ?, ?, ?, ?) RETURNING id""")) {
-            ps.setString(1, route.getRouteId());
-            ps.setString(2, trigger);
-            ps.setString(3, host);
-            ps.setString(4, NODE);
-            ps.setObject(5, scheduledFor == null ? null
-                    : java.time.OffsetDateTime.ofInstant(scheduledFor.toInstant(), java.time.ZoneOffset.UTC));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                exchange.setProperty(RUN_ID + route.getRouteId(), rs.getLong(1));
-            }
+        try {
+            long id = liveness.begin("INSERT INTO " + jobRuns + " " + """
+                     (job, status, trigger, host, node, scheduled_for)
+                    VALUES (?, 'running', ?, ?, ?, ?) RETURNING id""", ps -> {
+                ps.setString(1, route.getRouteId());
+                ps.setString(2, trigger);
+                ps.setString(3, host);
+                ps.setString(4, NODE);
+                ps.setObject(5, scheduledFor == null ? null
+                        : java.time.OffsetDateTime.ofInstant(scheduledFor.toInstant(), java.time.ZoneOffset.UTC));
+            });
+            exchange.setProperty(RUN_ID + route.getRouteId(), id);
         } catch (Exception e) {
             LOG.warn("could not record the start of job {}: {}", route.getRouteId(), e.getMessage());
         }
@@ -115,6 +116,8 @@ public final class JobRunPolicy extends RoutePolicySupport {
             ps.executeUpdate();
         } catch (Exception e) {
             LOG.warn("could not record the end of job {}: {}", route.getRouteId(), e.getMessage());
+        } finally {
+            liveness.end(runId);
         }
         if (cancelled) {
             events.record("error", "warning", "job " + route.getRouteId() + " cancelled by " + Cancellation.reason(),
@@ -129,18 +132,15 @@ public final class JobRunPolicy extends RoutePolicySupport {
     private Long recordLate(Route route, Exchange exchange) {
         java.time.OffsetDateTime started = exchange.getProperty(STARTED + route.getRouteId(), java.time.OffsetDateTime.class);
         if (started == null || !isJob(route) || !ready.getAsBoolean()) return null;
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + jobRuns
-                     + " (job, status, trigger, host, node, started_at) VALUES (?, 'running', ?, ?, ?, ?) RETURNING id")) {
-            ps.setString(1, route.getRouteId());
-            ps.setString(2, exchange.getMessage().getHeader(TRIGGER, "cli", String.class));
-            ps.setString(3, host);
-            ps.setString(4, NODE);
-            ps.setObject(5, started);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try {
+            return liveness.begin("INSERT INTO " + jobRuns
+                    + " (job, status, trigger, host, node, started_at) VALUES (?, 'running', ?, ?, ?, ?) RETURNING id", ps -> {
+                ps.setString(1, route.getRouteId());
+                ps.setString(2, exchange.getMessage().getHeader(TRIGGER, "cli", String.class));
+                ps.setString(3, host);
+                ps.setString(4, NODE);
+                ps.setObject(5, started);
+            });
         } catch (Exception e) {
             LOG.warn("could not record job {}: {}", route.getRouteId(), e.getMessage());
             return null;

@@ -11,7 +11,7 @@ import java.util.List;
 public record ScheduledJob(String job, boolean enabled, String cron) {
 
     /** The jobs that have a schedule, in the order they are listed in the configuration. */
-    public static final List<String> JOBS = List.of("refresh-stats", "insights", "export-snapshots", "import-inbox");
+    public static final List<String> JOBS = List.of("refresh-stats", "insights", "export-snapshots", "import-inbox", "ingest");
 
     public static List<ScheduledJob> all(AppConfig config) {
         return JOBS.stream().map(job -> new ScheduledJob(job,

@@ -12,6 +12,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** COPY's CSV bytes laid out as part files: records counted across quoted line breaks, values reshaped, any chunking. */
 class CsvPartSinkTest {
@@ -52,6 +53,8 @@ class CsvPartSinkTest {
             }
             assertEquals(4, sink.finish(true));
             assertEquals(List.of(3L, 1L), parts.parts().stream().map(PartFiles.Part::rows).toList(), "a new file every 3 records");
+            assertTrue(Files.notExists(folder.resolve("part-00000.csv")), "hidden until the export is complete");
+            parts.publish();
             assertEquals(EXPECTED_FIRST, Files.readString(folder.resolve("part-00000.csv")), "run " + run);
             assertEquals(EXPECTED_SECOND, Files.readString(folder.resolve("part-00001.csv")), "run " + run);
         }

@@ -58,6 +58,45 @@ class InboxTest {
     }
 
     @Test
+    void should_leave_a_file_still_being_written_for_the_next_run() throws Exception {
+        AppConfig config = TestDatabases.freshConfig().with(Map.of("agent-etl.inbox-dir", inbox.toString(),
+                "agent-etl.inbox.settle-ms", "1500"));
+        StringBuilder head = new StringBuilder("context,important,ignore,description\n");
+        StringBuilder rest = new StringBuilder();
+        for (int r = 0; r < 50; r++) {
+            (r < 5 ? head : rest).append("ctx").append(r).append(",a,b,rule ").append(r).append('\n');
+        }
+        Path all = inbox.resolveSibling(inbox.getFileName() + "-all.csv");
+        Files.writeString(all, head.toString() + rest);
+        try (AgentEtlRuntime runtime = AgentEtlRuntime.startMigrated(config, "test");
+             Connection c = TestDatabases.connect(config)) {
+            runtime.run("import-rules", new dev.agentetl.rules.ImportRulesRequest(java.util.List.of(all), false, "test"));
+            assertEquals(50, Sql.count(c, "SELECT count(*) FROM context_rules WHERE is_active"));
+
+            // a writer puts the header and 5 of the 50 rows into the inbox, pauses, then finishes the file
+            Path file = inbox.resolve("context_rules.csv");
+            Files.writeString(file, head.toString());
+            java.util.concurrent.CompletableFuture<ImportReport> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> (ImportReport) runtime.run("import-inbox", null));
+            Thread.sleep(700);
+            Files.writeString(file, rest.toString(), java.nio.file.StandardOpenOption.APPEND);
+            ImportReport report = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertEquals(0, report.files().size(), report.render());
+            assertTrue(report.render().contains("left for the next run: context_rules.csv (still being written"), report.render());
+            assertTrue(Files.exists(file), "left in the inbox");
+            assertEquals(50, Sql.count(c, "SELECT count(*) FROM context_rules WHERE is_active"), "no rule deactivated");
+
+            ImportReport next = (ImportReport) runtime.run("import-inbox", null);
+
+            assertEquals(1, next.files().size(), next.render());
+            assertEquals(50, next.files().get(0).unchanged(), next.render());
+            assertTrue(Files.exists(inbox.resolve(".done/context_rules.csv")));
+            assertEquals(50, Sql.count(c, "SELECT count(*) FROM context_rules WHERE is_active"));
+        }
+    }
+
+    @Test
     void should_import_files_as_they_arrive_when_the_inbox_is_watched() throws Exception {
         AppConfig config = TestDatabases.freshConfig().with(Map.of("agent-etl.inbox-dir", inbox.toString(),
                 "agent-etl.inbox.watch", "true"));

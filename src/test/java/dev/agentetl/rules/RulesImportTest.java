@@ -173,6 +173,29 @@ class RulesImportTest {
     }
 
     @Test
+    void should_refuse_a_header_only_file_unless_an_empty_table_is_asked_for() throws Exception {
+        importRules(false, write("context_rules.csv", "context,important,ignore,description\nmfs,a,b,one\nbkash,c,d,two\nupay,e,f,three\n"));
+        long changelog = count("SELECT count(*) FROM config_changelog");
+        Path empty = write("empty_rules.csv", "context,important,ignore,description\r\n");
+        Path keys = write("negate_keys.csv", "label,operator,value\nevent,!=,heartbeat\n");
+
+        CliRun run = CliRun.of(config, "import", "rules", empty.toString(), keys.toString());
+
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(run.err().contains(empty + ": no rows, only a header: importing it would deactivate all 3 active context_rules; "
+                + "nothing changed (pass --allow-empty to empty the table)"), run.err());
+        assertEquals(3, count("SELECT count(*) FROM context_rules WHERE is_active"), "no rule deactivated");
+        assertEquals(1, count("SELECT count(*) FROM negate_keys WHERE is_active"), "the other file is imported");
+        assertEquals(changelog + 1, count("SELECT count(*) FROM config_changelog"), "only the other file's change");
+
+        CliRun allowed = CliRun.of(config, "import", "rules", "--allow-empty", empty.toString());
+
+        assertEquals(0, allowed.exit(), allowed.err());
+        assertEquals(0, count("SELECT count(*) FROM context_rules WHERE is_active"), "emptied on request");
+        assertEquals(3, count("SELECT count(*) FROM config_changelog WHERE change_type = 'deactivate'"));
+    }
+
+    @Test
     void should_write_nothing_in_a_dry_run() throws Exception {
         Path file = write("negate_keys.csv", "label,operator,value\nevent,!=,heartbeat\n");
 

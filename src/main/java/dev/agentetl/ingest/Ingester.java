@@ -1,0 +1,240 @@
+package dev.agentetl.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.agentetl.db.GroupContract;
+import dev.agentetl.db.Group;
+import dev.agentetl.db.SqliteFiles;
+import dev.agentetl.db.Transactions;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code ingest} job: VibeAgent's SQLite store into the interactions group. The file is read with
+ * SQLite's own driver, read-only, in one read transaction (a consistent snapshot while the agent keeps
+ * writing; a writer holding the file is waited for, then reported). The whole run is one PostgreSQL
+ * transaction: all of it or nothing, rejected rows named with their reason and the rest kept.
+ */
+public final class Ingester {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+    private final String defaultZone;
+    private final int busyMillis;
+
+    private final Path configuredStore;
+
+    public Ingester(DataSource dataSource, String defaultZone, int busyMillis, Path configuredStore) {
+        this.dataSource = dataSource;
+        this.defaultZone = defaultZone;
+        this.busyMillis = busyMillis;
+        this.configuredStore = configuredStore;
+    }
+
+    /** No request (a scheduled run): the configured store, incrementally. */
+    public IngestReport ingest(IngestRequest request) throws Exception {
+        if (request == null) request = new IngestRequest("sqlite:" + configuredStore, null, false, false);
+        long started = System.nanoTime();
+        Path file = storePath(request.from());
+        String zone = request.sourceTimeZone() != null ? request.sourceTimeZone() : defaultZone;
+        java.time.ZoneId.of(zone); // an unknown zone is refused before anything is read
+        String store = file.toRealPath().toString();
+        try (StoreSnapshot snapshot = StoreSnapshot.of(file, busyMillis)) {
+            Connection src = snapshot.connection();
+            Map<StoreTable, List<String>> found = probe(src, file);
+            List<String> notes = new ArrayList<>();
+            for (String t : tables(src)) {
+                if (StoreTable.NOT_INGESTED.containsKey(t)) notes.add(t + " not ingested: " + StoreTable.NOT_INGESTED.get(t));
+            }
+            try (Connection pg = dataSource.getConnection();
+                 Connection keys = dataSource.getConnection();
+                 Connection ids = dataSource.getConnection()) {
+                pg.setAutoCommit(false);
+                keys.setAutoCommit(false); // the key map is streamed with a cursor
+                keys.setReadOnly(true);
+                long runId;
+                try {
+                    try (PreparedStatement ps = pg.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                        ps.setString(1, "ingest:" + store); // one ingest of a store at a time
+                        ps.execute();
+                    }
+                    runId = startRun(pg, store, zone, request);
+                    String storeId = String.valueOf(storeId(pg, store));
+                    setting(pg, "agent_etl.ingest_store", storeId);
+                    setting(keys, "agent_etl.ingest_store", storeId);
+                    setting(pg, "agent_etl.ingest_zone", zone);
+                    setting(pg, "agent_etl.ingest_run", String.valueOf(runId));
+                    try (Statement st = pg.createStatement()) {
+                        st.execute("SET LOCAL TIME ZONE 'UTC'"); // timestamp columns without zone hold UTC
+                        // the planner needs row counts of what the run stages and maps, not fine histograms
+                        st.execute("SET LOCAL default_statistics_target = 10");
+                    }
+                    List<TableIngest> jobs = new ArrayList<>();
+                    List<TableIngest.Result> results = new ArrayList<>();
+                    for (Map.Entry<StoreTable, List<String>> e : found.entrySet()) {
+                        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().name()));
+                        long t0 = System.nanoTime();
+                        try {
+                            job.stage(src, pg, keys, ids, request.full());
+                        } catch (SQLException ex) {
+                            throw new SQLException(store + ": " + e.getKey().name() + ": " + SqliteFiles.reason(ex), ex);
+                        }
+                        jobs.add(job);
+                        long t1 = System.nanoTime();
+                        TableIngest.Result r = job.apply(pg);
+                        results.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
+                                r.rejectedBy(), 0, 0, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+                    }
+                    // rows gone at the source: children before their parents
+                    List<TableIngest> reversed = new ArrayList<>(jobs);
+                    Collections.reverse(reversed);
+                    Map<String, long[]> gone = new LinkedHashMap<>();
+                    for (TableIngest job : reversed) gone.put(job.name(), job.gone(pg, request.syncDeletes()));
+                    List<TableIngest.Result> finalResults = new ArrayList<>();
+                    for (TableIngest.Result r : results) {
+                        long[] g = gone.get(r.table());
+                        finalResults.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
+                                r.rejectedBy(), g[0], g[1], r.stageMillis(), r.applyMillis()));
+                        if (g[0] > 0 && !request.syncDeletes()) {
+                            notes.add(r.table() + ": " + g[0] + " row(s) ingested earlier are gone from the store; kept here "
+                                    + "(--sync-deletes deletes them)");
+                        }
+                    }
+                    IngestReport report = new IngestReport(runId, store, request.dryRun(), request.syncDeletes(), finalResults, notes,
+                            (System.nanoTime() - started) / 1_000_000);
+                    keys.rollback();
+                    if (request.dryRun()) {
+                        pg.rollback();
+                    } else {
+                        try (PreparedStatement ps = pg.prepareStatement(
+                                "UPDATE ingest_runs SET status = 'succeeded', finished_at = clock_timestamp(), tables = ?::jsonb WHERE id = ?")) {
+                            ps.setString(1, JSON.writeValueAsString(finalResults));
+                            ps.setLong(2, runId);
+                            ps.executeUpdate();
+                        }
+                        pg.commit();
+                    }
+                    return report;
+                } catch (Exception e) {
+                    Transactions.rollbackQuietly(pg, e);
+                    recordFailure(pg, store, e);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Path storePath(String from) {
+        if (from == null || !from.startsWith("sqlite:")) {
+            throw new IllegalArgumentException("--from must be sqlite:PATH (VibeAgent's store, e.g. sqlite:data/vibeagent.db), got '" + from + "'");
+        }
+        Path file = Path.of(from.substring("sqlite:".length()));
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("store not found: " + file);
+        String header = SqliteFiles.headerProblem(file);
+        if (header != null) throw new IllegalArgumentException(file + ": " + header);
+        return file;
+    }
+
+    private static List<String> tables(Connection src) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = src.createStatement();
+             ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    /**
+     * The seed's tables the store has, with their columns. A store with none of them, or a table without a
+     * column the seed declares, is refused before anything is written; a store with only some tables is fine.
+     */
+    private static Map<StoreTable, List<String>> probe(Connection src, Path file) throws SQLException {
+        List<String> present = tables(src);
+        GroupContract contract = GroupContract.of(Group.INTERACTIONS);
+        Map<StoreTable, List<String>> out = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (StoreTable t : StoreTable.ALL) {
+            if (!present.contains(t.name())) continue;
+            List<String> columns = new ArrayList<>();
+            try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(" + Sql.quote(t.name()) + ")")) {
+                while (rs.next()) columns.add(rs.getString("name"));
+            }
+            List<String> missing = new ArrayList<>();
+            for (GroupContract.Column c : contract.columns(t.name())) if (!columns.contains(c.name())) missing.add(c.name());
+            if (!columns.contains("id")) missing.add(0, "id");
+            if (!missing.isEmpty()) problems.add("table " + t.name() + " lacks column(s) " + String.join(", ", missing));
+            out.put(t, columns);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(file + ": has none of the interaction store's tables (sessions, messages, "
+                    + "tool_calls ...); is it VibeAgent's store?");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(file + ": " + String.join("; ", problems) + " (the seed's columns); nothing was ingested");
+        }
+        return out;
+    }
+
+    private static long startRun(Connection pg, String store, String zone, IngestRequest r) throws Exception {
+        try (PreparedStatement ps = pg.prepareStatement(
+                "INSERT INTO ingest_runs (store, status, options) VALUES (?, ?, ?::jsonb) RETURNING id")) {
+            ps.setString(1, store);
+            ps.setString(2, r.dryRun() ? "dry_run" : "running");
+            ps.setString(3, JSON.writeValueAsString(Map.of("source_time_zone", zone, "sync_deletes", r.syncDeletes())));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The store's id in ingest_stores (registered at its first ingest, committed with it). */
+    private static long storeId(Connection pg, String path) throws SQLException {
+        // under the store's advisory lock: no other ingest registers the same path meanwhile
+        try (PreparedStatement ps = pg.prepareStatement("WITH found AS (SELECT id FROM ingest_stores WHERE path = ?), "
+                + "added AS (INSERT INTO ingest_stores (path) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id) "
+                + "SELECT id FROM found UNION ALL SELECT id FROM added")) {
+            ps.setString(1, path);
+            ps.setString(2, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void setting(Connection pg, String name, String value) throws SQLException {
+        try (PreparedStatement ps = pg.prepareStatement("SELECT set_config(?, ?, true)")) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.execute();
+        }
+    }
+
+    /** The failed attempt is recorded on its own (the run's transaction was rolled back with everything it wrote). */
+    private static void recordFailure(Connection pg, String store, Exception e) {
+        try {
+            pg.setAutoCommit(true);
+            try (PreparedStatement ps = pg.prepareStatement(
+                    "INSERT INTO ingest_runs (store, status, finished_at, error) VALUES (?, 'failed', clock_timestamp(), ?)")) {
+                ps.setString(1, store);
+                ps.setString(2, dev.agentetl.runtime.Errors.oneLine(e));
+                ps.executeUpdate();
+            }
+        } catch (SQLException ignored) {
+            // the job run records the failure too
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package dev.agentetl.ingest;
+
+import dev.agentetl.runtime.AppConfig;
+import dev.agentetl.support.CliRun;
+import dev.agentetl.support.Sql;
+import dev.agentetl.support.TestDatabases;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** VibeAgent's store into the interactions group: every value kept, incremental, idempotent, and refused when it is not a store. */
+class IngestTest {
+
+    @TempDir
+    Path dir;
+    AppConfig config;
+    Path storeFile;
+
+    /** Text the way json.dumps writes it (ensure_ascii): é as \\u00e9, the rocket as a surrogate pair. */
+    static final String META = "{\"project\": \"caf\\u00e9 \\ud83d\\ude80\", \"quote\": \"say \\\"hi\\\"\\nnext\", \"n\": 1.5}";
+    static final String USER_TEXT = "Line one\nLine \"two\" with 'quotes', a tab\tand é 🚀";
+    static final String PY_NOW = "2026-11-03 10:14:02.118000"; // str(datetime.now()) in Europe/Berlin
+
+    @BeforeEach
+    void setUp() throws Exception {
+        config = TestDatabases.migratedConfig().with(Map.of("agent-etl.ingest.source-time-zone", "Europe/Berlin",
+                "agent-etl.ingest.busy-timeout-ms", "500"));
+        storeFile = dir.resolve("vibeagent.db");
+        try (VibeStore s = VibeStore.create(storeFile)) {
+            long open = s.session("sess-open", "gpt-4o", META);
+            long done = s.session("sess-done", "claude-sonnet-4", null);
+            long sys = s.message(open, 0, "system", "You are helpful.", null, null);
+            s.message(open, 1, "user", USER_TEXT, sys, null);
+            long call = s.toolCall(open, 0, "web_search", "{\"q\": \"weather in M\\u00fcnchen\"}", true);
+            s.toolResult(call, true, "{\"items\": [1, 2, 3]}");
+            s.message(open, 2, "assistant", "It is sunny.", null, "{\"tool_call_id\": null}");
+            s.message(done, 0, "user", "hi", null, null);
+            s.message(done, 1, "assistant", "hello", null, null);
+            long failed = s.toolCall(done, 0, "code_executor", "{}", false);
+            s.toolResult(failed, false, null);
+            s.finish(done, "success", "2026-11-03 10:20:00.500000");
+            long tc = s.insert("INSERT INTO test_cases (name, category, messages, tools, expect_no_tools) VALUES ('weather', 'simple', ?, '[]', 0)",
+                    "[{\"role\": \"user\", \"content\": \"weather?\"}]");
+            long run = s.insert("INSERT INTO test_runs (test_case_id, session_id, run_number, status, started_at) VALUES (?, ?, 1, 'running', ?)",
+                    tc, open, PY_NOW);
+            s.insert("INSERT INTO judge_evaluations (test_run_id, tool_call_id, judge_model, passed, confidence) VALUES (?, ?, 'gpt-4o', 1, 0.92)",
+                    run, call);
+            long tag = s.insert("INSERT INTO tags (tag_name, tag_type) VALUES ('vip', 'priority')");
+            s.insert("INSERT INTO entity_tags (entity_type, entity_id, tag_id) VALUES ('session', ?, ?)", done, tag);
+        }
+    }
+
+    private CliRun ingest(String... extra) {
+        String[] args = new String[extra.length + 3];
+        args[0] = "ingest";
+        args[1] = "--from";
+        args[2] = "sqlite:" + storeFile;
+        System.arraycopy(extra, 0, args, 3, extra.length);
+        return CliRun.of(config, args);
+    }
+
+    @Test
+    void should_keep_every_value_and_map_every_reference() throws Exception {
+        CliRun run = ingest();
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().matches("(?s).*sessions\\s+2\\s+2\\s+0\\s+0\\s+0.*"), run.out());
+        assertTrue(run.out().contains("prompts not ingested"), run.out());
+        try (Connection c = TestDatabases.connect(config); VibeStore s = open()) {
+            assertEquals("café 🚀", Sql.value(c, "SELECT metadata->>'project' FROM sessions WHERE session_id = 'sess-open'"));
+            assertEquals("say \"hi\"\nnext", Sql.value(c, "SELECT metadata->>'quote' FROM sessions WHERE session_id = 'sess-open'"));
+            assertEquals(null, Sql.value(c, "SELECT metadata FROM sessions WHERE session_id = 'sess-done'"), "NULL stays NULL");
+            assertEquals(USER_TEXT, Sql.value(c, "SELECT m.content FROM messages m JOIN sessions s ON s.id = m.session_id "
+                    + "WHERE s.session_id = 'sess-open' AND m.role = 'user'"), "text byte for byte");
+            assertEquals("weather in München", Sql.value(c, "SELECT parameters->>'q' FROM tool_calls WHERE tool_name = 'web_search'"));
+            assertEquals(Boolean.FALSE, Sql.value(c, "SELECT success FROM tool_calls WHERE tool_name = 'code_executor'"));
+            assertEquals(0.1, Sql.number(c, "SELECT temperature FROM messages WHERE role = 'system'").doubleValue(), 0.0);
+            // every reference points at the row the store's reference points at
+            assertEquals(2, Sql.count(c, "SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.session_id = 'sess-done'"));
+            assertEquals("You are helpful.", Sql.value(c, "SELECT p.content FROM messages m JOIN messages p ON p.id = m.parent_message_id WHERE m.role = 'user' AND m.message_index = 1"));
+            assertEquals("web_search", Sql.value(c, "SELECT t.tool_name FROM judge_evaluations j JOIN tool_calls t ON t.id = j.tool_call_id"));
+            assertEquals("sess-done", Sql.value(c, "SELECT s.session_id FROM entity_tags e JOIN sessions s ON s.id = e.entity_id"));
+            // SQLite's CURRENT_TIMESTAMP is UTC; Python's datetime.now() is local (Europe/Berlin here)
+            String utc = (String) s.value("SELECT created_at FROM sessions WHERE session_id = 'sess-open'");
+            assertEquals(LocalDateTime.parse(utc.replace(' ', 'T')).atOffset(ZoneOffset.UTC).toInstant(),
+                    instant(c, "SELECT created_at FROM sessions WHERE session_id = 'sess-open'"));
+            assertEquals(LocalDateTime.parse(PY_NOW.replace(' ', 'T')).atZone(ZoneId.of("Europe/Berlin")).toInstant(),
+                    instant(c, "SELECT started_at FROM test_runs"));
+            assertEquals(LocalDateTime.parse("2026-11-03T10:20:00.5").atZone(ZoneId.of("Europe/Berlin")).toInstant(),
+                    instant(c, "SELECT updated_at FROM sessions WHERE session_id = 'sess-done'"));
+            for (String t : new String[]{"sessions", "messages", "tool_calls", "tool_results", "test_cases", "test_runs",
+                    "judge_evaluations", "tags", "entity_tags"}) {
+                assertEquals(((Number) s.value("SELECT count(*) FROM " + t)).longValue(), Sql.count(c, "SELECT count(*) FROM " + t), t);
+                assertEquals(Sql.count(c, "SELECT count(*) FROM " + t), Sql.count(c, "SELECT count(*) FROM agent_etl.ingest_keys k JOIN "
+                        + t + " x ON x.id = k.target_id WHERE k.source_table = '" + t + "'"), t + " lineage");
+            }
+        }
+    }
+
+    @Test
+    void should_report_a_dry_run_and_write_nothing() throws Exception {
+        CliRun dry = ingest("--dry-run");
+        assertEquals(0, dry.exit(), dry.err());
+        assertTrue(dry.out().startsWith("ingest (dry run, nothing written)"), dry.out());
+        assertTrue(dry.out().matches("(?s).*messages\\s+5\\s+5\\s+0\\s+0\\s+0.*"), dry.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM sessions"));
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM agent_etl.ingest_keys"));
+        }
+    }
+
+    @Test
+    void should_write_nothing_on_a_rerun_and_exactly_the_change_after_the_store_grew() throws Exception {
+        assertEquals(0, ingest().exit());
+        String before;
+        try (Connection c = TestDatabases.connect(config)) {
+            before = snapshot(c);
+        }
+        CliRun again = ingest();
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains("0 written"), again.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(before, snapshot(c), "a re-run changes no row");
+        }
+        try (VibeStore s = open()) {
+            long open = ((Number) s.value("SELECT id FROM sessions WHERE session_id = 'sess-open'")).longValue();
+            s.finish(open, "error", "2026-11-03 11:00:00.000001");
+            long third = s.session("sess-new", "gpt-4o", "{}");
+            s.message(third, 0, "user", "new", null, null);
+        }
+        CliRun grown = ingest();
+        assertEquals(0, grown.exit(), grown.err());
+        assertTrue(grown.out().matches("(?s).*sessions\\s+3\\s+1\\s+1\\s+1\\s+0.*"), grown.out());
+        assertTrue(grown.out().matches("(?s).*messages\\s+6\\s+1\\s+0\\s+5\\s+0.*"), grown.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals("error", Sql.value(c, "SELECT final_status FROM sessions WHERE session_id = 'sess-open'"));
+            assertEquals(1, Sql.count(c, "SELECT count(*) FROM messages m JOIN sessions s ON s.id = m.session_id WHERE s.session_id = 'sess-new'"));
+        }
+    }
+
+    @Test
+    void should_reject_a_bad_row_with_its_reason_and_keep_the_rest() throws Exception {
+        try (VibeStore s = open()) {
+            long sess = ((Number) s.value("SELECT id FROM sessions WHERE session_id = 'sess-done'")).longValue();
+            s.toolCall(sess, 1, "broken", "{not json", true);
+        }
+        CliRun run = ingest();
+        assertEquals(1, run.exit(), "a rejected row makes the exit non-zero");
+        assertTrue(run.err().contains("tool_calls: 1 row(s) rejected, invalid_json:parameters"), run.err());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(2, Sql.count(c, "SELECT count(*) FROM tool_calls"), "the good rows are kept");
+            assertEquals("{not json", Sql.value(c, "SELECT detail FROM agent_etl.ingest_rejects WHERE reason = 'invalid_json:parameters'"));
+        }
+    }
+
+    @Test
+    void should_report_rows_gone_from_the_store_and_delete_them_only_when_asked() throws Exception {
+        assertEquals(0, ingest().exit());
+        try (VibeStore s = open()) {
+            s.exec("DELETE FROM entity_tags");
+        }
+        CliRun kept = ingest();
+        assertEquals(0, kept.exit());
+        assertTrue(kept.out().contains("entity_tags: 1 row(s) ingested earlier are gone from the store"), kept.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(1, Sql.count(c, "SELECT count(*) FROM entity_tags"));
+        }
+        assertEquals(0, ingest("--sync-deletes").exit());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM entity_tags"));
+        }
+    }
+
+    @Test
+    void should_run_the_analysis_jobs_on_what_was_ingested() throws Exception {
+        assertEquals(0, ingest().exit());
+        for (String[] job : new String[][]{{"refresh-stats"}, {"insights"}, {"report", "failing_tools"},
+                {"finetune", "--source", "sessions", "--out", dir.resolve("ft").toString()}}) {
+            CliRun r = CliRun.of(config, job);
+            assertEquals(0, r.exit(), String.join(" ", job) + ": " + r.err());
+        }
+        try (Connection c = TestDatabases.connect(config)) {
+            assertTrue(Sql.count(c, "SELECT sum(calls) FROM agent_etl.tool_call_daily") >= 2, "the store's tool calls are counted");
+            assertTrue(Sql.count(c, "SELECT record_count FROM agent_etl.exports WHERE export_type = 'finetune'") > 0);
+        }
+    }
+
+    @Test
+    void should_follow_a_store_that_grows_as_an_agent_writes_it() throws Exception {
+        Path store = dir.resolve("grown.db");
+        StoreWriter writer = new StoreWriter(store, 3);
+        long rows = writer.create(50);
+        CliRun first = CliRun.of(config, "ingest", "--from", "sqlite:" + store);
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().contains(String.format("%,d rows read, %,d written", rows, rows)), first.out());
+        long open = ((Number) valueIn(store, "SELECT count(*) FROM sessions WHERE final_status IS NULL")).longValue();
+        writer.grow(5, 3);
+        CliRun second = CliRun.of(config, "ingest", "--from", "sqlite:" + store);
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.out().matches("(?s).*sessions\\s+55\\s+5\\s+" + Math.min(3, open) + "\\s+.*"), second.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(((Number) valueIn(store, "SELECT count(*) FROM messages")).longValue(),
+                    Sql.count(c, "SELECT count(*) FROM messages m JOIN agent_etl.ingest_keys k ON k.target_id = m.id "
+                            + "AND k.source_table = 'messages' JOIN agent_etl.ingest_stores st ON st.id = k.store_id AND st.path LIKE '%grown.db'"));
+        }
+    }
+
+    private static Object valueIn(Path store, String sql) throws Exception {
+        try (VibeStore s = VibeStore.reopen(store)) {
+            return s.value(sql);
+        }
+    }
+
+    @Test
+    void should_refuse_what_is_not_a_store_and_write_nothing() throws Exception {
+        Path text = dir.resolve("notes.db");
+        Files.writeString(text, "just text");
+        Path other = dir.resolve("other.db");
+        try (Connection s = DriverManager.getConnection("jdbc:sqlite:" + other); Statement st = s.createStatement()) {
+            st.executeUpdate("CREATE TABLE unrelated (id INTEGER PRIMARY KEY, x TEXT)");
+        }
+        Path wrong = dir.resolve("wrong.db");
+        try (Connection s = DriverManager.getConnection("jdbc:sqlite:" + wrong); Statement st = s.createStatement()) {
+            st.executeUpdate("CREATE TABLE sessions (id INTEGER PRIMARY KEY, session_id TEXT)");
+        }
+        String before;
+        try (Connection c = TestDatabases.connect(config)) {
+            before = snapshot(c) + Sql.count(c, "SELECT count(*) FROM agent_etl.ingest_keys");
+        }
+        for (Object[] bad : new Object[][]{{text, "not a SQLite database"}, {other, "has none of the interaction store's tables"},
+                {wrong, "table sessions lacks column(s) created_at"}}) {
+            CliRun r = CliRun.of(config, "ingest", "--from", "sqlite:" + bad[0]);
+            assertEquals(1, r.exit(), bad[0].toString());
+            String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.contains((String) bad[1]), last);
+        }
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(before, snapshot(c) + Sql.count(c, "SELECT count(*) FROM agent_etl.ingest_keys"));
+        }
+    }
+
+    @Test
+    void should_wait_for_a_writer_then_say_the_store_is_locked_and_write_nothing() throws Exception {
+        try (VibeStore writer = open()) {
+            writer.exec("PRAGMA locking_mode = EXCLUSIVE");
+            writer.exec("BEGIN EXCLUSIVE");
+            writer.exec("UPDATE sessions SET final_status = 'timeout'");
+            CliRun r = ingest();
+            assertEquals(1, r.exit());
+            assertTrue(r.err().contains("locked"), r.err());
+            writer.exec("ROLLBACK");
+        }
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM sessions"));
+        }
+        assertEquals(0, ingest().exit(), "once the writer is done the store is read");
+    }
+
+    private static java.time.Instant instant(Connection c, String sql) throws Exception {
+        try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
+    private VibeStore open() throws Exception {
+        return VibeStore.reopen(storeFile);
+    }
+
+    /** Every row of the interaction tables and their system columns: equal means nothing was written. */
+    private static String snapshot(Connection c) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String t : new String[]{"sessions", "messages", "tool_calls", "tool_results", "test_runs", "entity_tags"}) {
+            sb.append(Sql.value(c, "SELECT string_agg(x.xmin::text || ':' || x.ctid::text, ',' ORDER BY x.id) FROM " + t + " x")).append('|');
+        }
+        return sb.toString();
+    }
+}
