@@ -38,6 +38,8 @@ public final class JobRunPolicy extends RoutePolicySupport {
     private final java.util.function.BooleanSupplier ready;
     private final String host;
     private final RunLiveness liveness;
+    /** Runs recorded as running whose end is not recorded yet. */
+    private final java.util.Set<Long> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Runs are recorded in agent-etl's own job_runs, named with its schema (never an app's table of the
@@ -82,6 +84,15 @@ public final class JobRunPolicy extends RoutePolicySupport {
                         : java.time.OffsetDateTime.ofInstant(scheduledFor.toInstant(), java.time.ZoneOffset.UTC));
             });
             exchange.setProperty(RUN_ID + route.getRouteId(), id);
+            pending.add(id);
+            // Camel does not call onExchangeDone while it is stopping: a run that ends during run's shutdown (which
+            // waits for it) is recorded when its exchange completes instead, before the pool closes
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    if (pending.remove(id)) finish(route, done, id);
+                }
+            });
         } catch (Exception e) {
             LOG.warn("could not record the start of job {}: {}", route.getRouteId(), e.getMessage());
         }
@@ -93,7 +104,14 @@ public final class JobRunPolicy extends RoutePolicySupport {
         if (runId == null) {
             runId = recordLate(route, exchange);
             if (runId == null) return;
+        } else if (!pending.remove(runId)) {
+            return; // recorded already
         }
+        finish(route, exchange, runId);
+    }
+
+    /** Records the end of run {@code runId} of the job: its status, counts and error, then releases its lock. */
+    private void finish(Route route, Exchange exchange, long runId) {
         Throwable error = exchange.getException();
         // stopped part-way because it was asked to (SIGTERM, Ctrl-C): cancelled, not failed
         boolean cancelled = error != null && Cancellation.isCancellation(error);
