@@ -20,28 +20,39 @@ public final class AgentEtl implements Runnable {
     final AppConfig config;
     final PrintStream out;
     final PrintStream err;
+    /** This process is agent-etl's own: a command stops its job on SIGTERM or Ctrl-C (see {@link StopSignals}). */
+    final boolean ownProcess;
 
-    AgentEtl(AppConfig config, PrintStream out, PrintStream err) {
+    AgentEtl(AppConfig config, PrintStream out, PrintStream err, boolean ownProcess) {
         this.config = config;
         this.out = out;
         this.err = err;
+        this.ownProcess = ownProcess;
     }
 
     public static void main(String[] args) {
-        System.exit(execute(AppConfig.load(), System.out, System.err, args));
+        System.exit(execute(AppConfig.load(), System.out, System.err, true, args));
     }
 
-    /** Runs one command line and returns the exit status: 0 success, 1 failure, 2 usage error. */
+    /**
+     * Runs one command line and returns the exit status: 0 success, 1 failure, 2 usage error; 143 (SIGTERM) or
+     * 130 (Ctrl-C) when the job was stopped part-way.
+     */
     public static int execute(AppConfig config, PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(new AgentEtl(config, out, err));
+        return execute(config, out, err, false, args);
+    }
+
+    private static int execute(AppConfig config, PrintStream out, PrintStream err, boolean ownProcess, String... args) {
+        CommandLine cli = new CommandLine(new AgentEtl(config, out, err, ownProcess));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, arguments) -> {
-            err.println("agent-etl: " + ex.getMessage() + " (see 'agent-etl --help')");
+            err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(ex.getMessage())
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            err.println("agent-etl: " + Errors.oneLine(ex));
+            err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(Errors.oneLine(ex)));
             return 1;
         });
         return cli.execute(args);

@@ -63,7 +63,19 @@ final class ExportCommand extends JobCommand {
             if (eq <= 0) {
                 throw new IllegalArgumentException("--where takes COLUMN=VALUE, got '" + w + "'");
             }
-            filters.put(w.substring(0, eq), w.substring(eq + 1));
+            String column = w.substring(0, eq);
+            String value = w.substring(eq + 1);
+            String before = filters.putIfAbsent(column, value);
+            if (before != null) {
+                throw new IllegalArgumentException("--where names column '" + column + "' twice ('" + before + "' and '" + value
+                        + "'); give each column one value");
+            }
+        }
+        if (query != null) {
+            ExportRequest.datasetOfQueryFile(query);
+            if (!filters.isEmpty() || since != null || until != null || incremental) {
+                throw new IllegalArgumentException("--query takes no --where, --since, --until or --incremental; put the conditions in the query");
+            }
         }
         return new ExportRequest(dataset, query, ExportFormat.parse(format), time("--since", since), time("--until", until),
                 filters, incremental, out, compression, System.getProperty("user.name", "unknown"));

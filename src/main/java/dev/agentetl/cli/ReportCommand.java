@@ -28,6 +28,9 @@ final class ReportCommand extends JobCommand {
         if (name == null) {
             throw new IllegalArgumentException("give a report NAME (see 'agent-etl report list')");
         }
+        if (!java.util.List.of("table", "csv", "json").contains(format)) {
+            throw new IllegalArgumentException("unknown format '" + format + "'; use table, csv or json");
+        }
         OffsetDateTime from = since != null ? ExportCommand.time("--since", since) : OffsetDateTime.now(ZoneOffset.UTC).minusDays(30);
         return new ReportRunner.Request(name, from, session, format);
     }

@@ -35,7 +35,7 @@ final class ExternalDatabase implements Database {
 
     /** Removes a password given inside the URL itself. */
     static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1********");
+        return dev.agentetl.runtime.Secrets.maskUrl(url);
     }
 
     private static String firstLine(String message) {

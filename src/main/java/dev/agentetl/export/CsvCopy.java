@@ -3,6 +3,7 @@ package dev.agentetl.export;
 import org.postgresql.PGConnection;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -22,8 +23,54 @@ final class CsvCopy {
                        boolean fileWhenEmpty, RowProgress progress) throws SQLException, IOException {
         query.bindSettings(c);
         CsvPartSink sink = new CsvPartSink(parts, rowsPerFile, progress, columns);
-        c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql(query.copySql(), columns), sink);
+        PGConnection pg = c.unwrap(PGConnection.class);
+        Receiver receiver = new Receiver(sink, pg);
+        try {
+            pg.getCopyAPI().copyOut(sql(query.copySql(), columns), receiver);
+        } catch (SQLException | IOException e) {
+            if (receiver.failure == null) throw e;
+            // the COPY ended by the cancel the receiver sent: what stopped it is the failure
+        }
+        if (receiver.failure instanceof RuntimeException e) throw e;
+        if (receiver.failure instanceof IOException e) throw e;
         return sink.finish(fileWhenEmpty);
+    }
+
+    /**
+     * Passes the COPY's bytes to the sink until the sink fails (the job asked to stop, at a row; a file that
+     * cannot be written), then cancels the COPY on the server and reads what the server still sends, to its end.
+     * pgjdbc itself only cancels a COPY TO STDOUT whose receiver fails, without reading the rest: the messages
+     * left unread would then be taken by the connection's next statement as its own answer.
+     */
+    private static final class Receiver extends OutputStream {
+        private final OutputStream sink;
+        private final PGConnection connection;
+        private Exception failure;
+
+        Receiver(OutputStream sink, PGConnection connection) {
+            this.sink = sink;
+            this.connection = connection;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (failure != null) return; // discarded until the COPY ends
+            try {
+                sink.write(b, off, len);
+            } catch (RuntimeException | IOException e) {
+                failure = e;
+                try {
+                    connection.cancelQuery();
+                } catch (SQLException cancel) {
+                    e.addSuppressed(cancel); // the COPY runs to its end, its rows discarded
+                }
+            }
+        }
     }
 
     /**

@@ -116,7 +116,7 @@ final class ExportFolder {
         }
     }
 
-    /** succeeded, undo (failed, abandoned, or running with no session holding it), or other (not ours, or still live). */
+    /** succeeded, undo (failed, cancelled, abandoned, or running with no session holding it), or other (not ours, or still live). */
     private static String state(Connection c, long id, String dataset, String type) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT status, " + RunLiveness.held(RunLiveness.EXPORT_LOCK, "id")
                 + " FROM exports WHERE id = ? AND dataset = ? AND export_type = ?")) {
@@ -127,7 +127,8 @@ final class ExportFolder {
                 if (!rs.next()) return "other";
                 String status = rs.getString(1);
                 if (status.equals("succeeded")) return "succeeded";
-                if (status.equals("failed") || status.equals("abandoned") || (status.equals("running") && !rs.getBoolean(2))) {
+                if (status.equals("failed") || status.equals("cancelled") || status.equals("abandoned")
+                        || (status.equals("running") && !rs.getBoolean(2))) {
                     return "undo";
                 }
                 return "other";

@@ -21,11 +21,6 @@ record ExportQuery(String sql, String copySql, List<Object> parameters, Map<Stri
         return "agent_etl.export_p" + i;
     }
 
-    /** A user's own SELECT: no parameters, the same text for both forms. */
-    static ExportQuery ofSelect(String sql, Map<String, Object> filters) {
-        return new ExportQuery(sql, sql, List.of(), filters, true); // never restricted: it is not a table
-    }
-
     static ExportQuery of(Dataset dataset, OffsetDateTime since, OffsetDateTime until, Map<String, String> where) {
         return of(dataset, since, until, where, false);
     }

@@ -1,5 +1,6 @@
 package dev.agentetl.export;
 
+import dev.agentetl.runtime.Cancellation;
 import dev.agentetl.runtime.RunLiveness;
 
 import javax.sql.DataSource;
@@ -10,7 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * The {@code exports} row of an export while it runs: opened as running, marked failed when it does not finish.
+ * The {@code exports} row of an export while it runs: opened as running, marked failed (or cancelled, when it was
+ * asked to stop) when it does not finish.
  * While it runs, the connection exporting it holds its lock ({@link RunLiveness#EXPORT_LOCK}, id): when that
  * session is gone (the process killed, its connection cut) any other process marks the row abandoned.
  */
@@ -69,8 +71,9 @@ public final class ExportRows {
     }
 
     /**
-     * Marks the row failed, on {@code c} or, when that connection is gone, on a new one from {@code pool}; a database
-     * error here is added to the cause rather than hiding it (the row is then marked abandoned later).
+     * Marks the row failed, or cancelled when the export stopped because it was asked to (SIGTERM, Ctrl-C), with
+     * why; on {@code c} or, when that connection is gone, on a new one from {@code pool}. A database error here is
+     * added to the cause rather than hiding it (the row is then marked abandoned later).
      */
     public static void fail(DataSource pool, Connection c, long id, Exception cause) {
         try {
@@ -84,11 +87,13 @@ public final class ExportRows {
         }
     }
 
+    /** Marks the row cancelled when the export stopped because it was asked to (SIGTERM, Ctrl-C), else failed; why in error. */
     private static void fail(Connection c, long id, Exception cause) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE exports SET status = 'failed', finished_at = now(), error = ? WHERE id = ?")) {
-            ps.setString(1, dev.agentetl.runtime.Errors.oneLine(cause));
-            ps.setLong(2, id);
+                "UPDATE exports SET status = ?, finished_at = now(), error = ? WHERE id = ?")) {
+            ps.setString(1, Cancellation.isCancellation(cause) ? "cancelled" : "failed");
+            ps.setString(2, dev.agentetl.runtime.Errors.oneLine(cause));
+            ps.setLong(3, id);
             ps.executeUpdate();
         }
     }

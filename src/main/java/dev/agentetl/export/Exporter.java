@@ -3,6 +3,8 @@ package dev.agentetl.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.agentetl.db.Transactions;
+import dev.agentetl.runtime.Cancellation;
+import org.postgresql.PGConnection;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -68,6 +70,7 @@ public final class Exporter {
     }
 
     public ExportReport export(ExportRequest request) throws Exception {
+        Cancellation.throwIfRequested();
         long started = System.nanoTime();
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
         DataSource sourceDs = request.queryFile() != null ? dataSource : sourceOf.apply(request.dataset());
@@ -76,16 +79,17 @@ public final class Exporter {
             // the rows come from src (the dataset's database), the records of the export go to c (agent-etl's)
             Connection src = other == null ? c : other;
             String datasetName;
-            String sql = null;
+            String userSql = null; // a --query: run read-only (ReadOnlyQuery), never as agent-etl's own login
             Dataset dataset = null;
             boolean filtered = !request.where().isEmpty() || request.since() != null || request.until() != null;
             if (request.queryFile() != null) {
                 if (filtered || request.incremental()) {
                     throw new IllegalArgumentException("--query takes no filters; put them in the query");
                 }
-                sql = Files.readString(request.queryFile()).strip();
+                String sql = Files.readString(request.queryFile()).strip();
                 if (sql.endsWith(";")) sql = sql.substring(0, sql.length() - 1);
-                datasetName = request.queryFile().getFileName().toString().replaceAll("\\.sql$", "");
+                datasetName = ExportRequest.datasetOfQueryFile(request.queryFile());
+                userSql = sql;
             } else {
                 dataset = Dataset.lookup(src, request.dataset());
                 datasetName = dataset.name();
@@ -100,30 +104,45 @@ public final class Exporter {
                 }
             }
             Path out = request.outDir() != null ? request.outDir() : defaultOut;
+            Path base = out.toAbsolutePath().normalize();
+            if (datasetName.isEmpty() || !base.equals(base.resolve(datasetName).normalize().getParent())) {
+                // a relation may be named "..": its files still go into a folder of its own under --out
+                throw new IllegalArgumentException("dataset '" + datasetName + "' cannot be a folder of its own under " + out);
+            }
             ExportFolder datasetFolder = new ExportFolder(out.resolve(datasetName).resolve(request.format().extension()));
             Path folder = out.resolve(datasetName).resolve(request.format().extension()).resolve("dt=" + startedAt.toLocalDate());
+            // SIGTERM or Ctrl-C from here until the rows are written: the statement it waits for is cancelled (the
+            // dataset's lock, the sampling, the rows) and what the export wrote is removed; once the rows are
+            // written it finishes (see export below)
+            Cancellation.Registration onStop = Cancellation.onRequest(() -> cancel(c, src));
             // One export of a dataset and format at a time, from before it looks at the folder until its files are
             // published, its row recorded and the files it replaces removed: a session lock, held across commits
             String lockKey = "export:" + datasetName + ":" + request.format();
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
-                lock.setString(1, lockKey);
-                lock.execute();
-            }
+            boolean locked = false;
             try {
+                Cancellation.throwIfRequested();
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+                    lock.setString(1, lockKey);
+                    lock.execute();
+                }
+                locked = true;
                 datasetFolder.cleanUp(c, datasetName, request.format().extension());
                 // what the export holds: an extract its filters; the chain (no filters) its rows up to the watermark
-                // (from the last one for an incremental export) and the tail after it (see ExportFolder)
+                // (from the last one for an incremental export) and the tail after it (see ExportFolder); a query
+                // is a snapshot of what it reads, prepared once its exports row is open
                 ExportFolder.Kind kind;
-                ExportQuery query;
+                ExportQuery query = null;
                 ExportQuery tail = null;
                 OffsetDateTime since = request.since();
                 OffsetDateTime upper = request.until();
-                if (sql != null) {
+                Map<String, Object> filters;
+                if (userSql != null) {
                     kind = ExportFolder.Kind.SNAPSHOT;
-                    query = ExportQuery.ofSelect(sql, Map.of("query_file", request.queryFile().toString()));
+                    filters = Map.of("query_file", request.queryFile().toString());
                 } else if (filtered) {
                     kind = ExportFolder.Kind.EXTRACT;
                     query = ExportQuery.of(dataset, since, upper, request.where());
+                    filters = query.filters();
                 } else {
                     since = request.incremental() ? Watermarks.last(c, datasetName, request.format().extension()) : null;
                     kind = since == null ? ExportFolder.Kind.SNAPSHOT : ExportFolder.Kind.INCREMENTAL;
@@ -134,26 +153,31 @@ public final class Exporter {
                     } else {
                         query = ExportQuery.of(dataset, null, null, Map.of());
                     }
+                    filters = Map.of();
                 }
-                Map<String, Object> filters = kind == ExportFolder.Kind.EXTRACT || sql != null ? query.filters() : Map.of();
-                return export(request, c, src, sourceDs, dataset, datasetName, kind, query, tail, since, upper, filters,
-                        datasetFolder, folder, startedAt, started);
+                return export(request, c, src, sourceDs, dataset, datasetName, userSql, kind, query, tail, since, upper, filters,
+                        datasetFolder, folder, startedAt, started, onStop);
             } finally {
-                try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
-                    unlock.setString(1, lockKey);
-                    unlock.execute();
-                } catch (SQLException e) {
-                    LOG.debug("lock {} not released: {}", lockKey, e.getMessage()); // the session is gone, and the lock with it
+                onStop.close(); // no cancel reaches the statements below
+                if (locked) {
+                    // a query may have taken session locks of its own (it cannot keep a setting: its transaction was
+                    // rolled back): they go with the dataset's lock, so none outlives the export on the pooled connection
+                    unlock(c, userSql != null ? "SELECT pg_advisory_unlock_all()" : "SELECT pg_advisory_unlock(hashtext(?))", lockKey);
                 }
             }
         }
     }
 
-    /** The export itself, under the dataset's lock: rows into hidden files, then published, recorded, replacing. */
+    /**
+     * The export itself, under the dataset's lock: rows into hidden files, then published, recorded, replacing.
+     * Until its rows are written a stop request ({@code onStop}) cancels what it waits for, and it is then recorded
+     * as cancelled with its files removed; after that it runs to its end.
+     */
     private ExportReport export(ExportRequest request, Connection c, Connection src, DataSource sourceDs, Dataset dataset,
-                                String datasetName, ExportFolder.Kind kind, ExportQuery query, ExportQuery tail,
+                                String datasetName, String userSql, ExportFolder.Kind kind, ExportQuery query, ExportQuery tail,
                                 OffsetDateTime since, OffsetDateTime upper, Map<String, Object> filters,
-                                ExportFolder datasetFolder, Path folder, OffsetDateTime startedAt, long started) throws Exception {
+                                ExportFolder datasetFolder, Path folder, OffsetDateTime startedAt, long started,
+                                Cancellation.Registration onStop) throws Exception {
         long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(filters),
                 folder, request.actor());
         Slices slices = null;
@@ -161,12 +185,19 @@ public final class Exporter {
         Path manifestFile = folder.resolve(ExportFolder.manifestName(exportId));
         boolean manifestWritten = false;
         try {
+            Cancellation.throwIfRequested();
             if (Files.exists(manifestFile)) {
                 // export ids count per database: another database's export with this id wrote here; never overwrite it
                 throw new IllegalStateException(manifestFile + " already exists, written by another database's export with the "
                         + "same id; choose another --out folder (or move the old output away)");
             }
             c.setAutoCommit(false);
+            List<Column> columns = dataset == null ? null : dataset.columns();
+            if (userSql != null) {
+                ReadOnlyQuery.Prepared prepared = ReadOnlyQuery.prepare(c, userSql, filters);
+                query = prepared.query();
+                columns = prepared.columns();
+            }
             // the stored row width decides the fetch size and whether rows formatted here are split
             if (src != c) src.setAutoCommit(false);
             double width = dataset == null ? 0 : rowWidth(src, dataset);
@@ -175,18 +206,26 @@ public final class Exporter {
                     BlockRanges.of(src, dataset, src == c ? slicesFor(request.format(), width) : 1, splitMinBytes));
             int fetch = fetchSize(width);
             long rows = slices.size() == 1
-                    ? exportSlice(src, query, request, dataset, fetch, slices.parts(0), true)
-                    : exportSlices(sourceDs, src, query, request, dataset, fetch, slices);
+                    ? exportSlice(src, query, request, columns, fetch, slices.parts(0), true)
+                    : exportSlices(sourceDs, src, query, request, columns, fetch, slices);
             if (tail != null) {
                 // the rows already stamped at or after the watermark, in files of their own that the next export replaces
                 tailParts = new PartFiles(folder, ExportFolder.tailPrefix(exportId), request.format().extension());
-                rows += exportSlice(src, tail, request, dataset, fetch, tailParts, false);
+                rows += exportSlice(src, tail, request, columns, fetch, tailParts, false);
             }
+            onStop.close();
+            // the last moment the export can stop: past it, it finishes and is recorded as succeeded
+            Cancellation.throwIfRequested();
             if (src != c) {
                 src.commit();
                 src.setAutoCommit(true);
             }
-            c.commit();
+            if (userSql != null) {
+                // nothing a query did outlives it: not a setting (set_config); its session locks go with the dataset's
+                c.rollback();
+            } else {
+                c.commit();
+            }
             c.setAutoCommit(true);
             List<PartFiles.Part> body = slices.all();
             List<PartFiles.Part> tailFiles = tailParts == null ? List.of() : tailParts.parts();
@@ -210,33 +249,89 @@ public final class Exporter {
             return new ExportReport(exportId, datasetName, request.format(), rows, all, folder.toString(),
                     manifestFile.toString(), (System.nanoTime() - started) / 1_000_000, manifest);
         } catch (Exception e) {
+            onStop.close(); // no cancel reaches the statements that record the failure
             if (manifestWritten) Files.deleteIfExists(manifestFile);
             if (slices != null) slices.abandon();
             if (tailParts != null) tailParts.abandon();
-            if (src != c && !src.getAutoCommit()) {
-                Transactions.rollbackQuietly(src, e);
-                src.setAutoCommit(true);
-            }
-            if (!c.getAutoCommit()) {
-                Transactions.rollbackQuietly(c, e);
-                c.setAutoCommit(true);
-            }
+            endQuietly(src == c ? null : src, e);
+            endQuietly(c, e);
+            // cancelled or failed, with why; on another connection when the export's own is gone (or closed just
+            // above), never left running
             ExportRows.fail(dataSource, c, exportId, e);
+            RuntimeException refused = userSql == null ? null : ReadOnlyQuery.refusal(e);
+            if (refused != null) throw refused;
             throw e;
         } finally {
             ExportRows.release(c, exportId);
         }
     }
 
-    /** The slices of a table exported at once, each on its own connection, all in this transaction's snapshot. */
-    private long exportSlices(DataSource source, Connection c, ExportQuery query, ExportRequest request, Dataset dataset, int fetch,
-                              Slices slices) throws Exception {
-        return SharedSnapshot.runAll(source, c, slices.size(), (w, slice) ->
-                exportSlice(w, query.restrictedTo(slices.condition(slice)), request, dataset, fetch, slices.parts(slice), slice == 0));
+    /**
+     * Releases the dataset's lock (or every session lock of {@code c}); once more if a stop's cancel, sent just
+     * before, reached this statement. A connection that is gone took its locks with it.
+     */
+    private static void unlock(Connection c, String sql, String lockKey) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (PreparedStatement unlock = c.prepareStatement(sql)) {
+                if (sql.contains("?")) unlock.setString(1, lockKey);
+                unlock.execute();
+                return;
+            } catch (SQLException e) {
+                if (!"57014".equals(e.getSQLState())) {
+                    LOG.debug("lock {} not released: {}", lockKey, e.getMessage()); // the session is gone, and the lock with it
+                    return;
+                }
+            }
+        }
     }
 
-    /** One slice (or the whole query) into its part files, in the caller's transaction. */
-    private long exportSlice(Connection c, ExportQuery query, ExportRequest request, Dataset dataset, int fetch,
+    private static void cancel(Connection... connections) {
+        for (Connection c : new java.util.LinkedHashSet<>(java.util.Arrays.asList(connections))) {
+            try {
+                c.unwrap(PGConnection.class).cancelQuery();
+            } catch (SQLException e) {
+                // the stop is still seen at the next safe point
+            }
+        }
+    }
+
+    /**
+     * Rolls back what is open on a connection after a failure and gives it back autocommit; false when the
+     * connection itself is gone (closed or broken). A connection whose driver lost track of the protocol (it
+     * fails with a runtime exception) is closed, so the pool never hands it out again.
+     */
+    private static boolean endQuietly(Connection c, Exception cause) {
+        if (c == null) return true;
+        try {
+            if (c.isClosed()) return false;
+            if (!c.getAutoCommit()) {
+                Transactions.rollbackQuietly(c, cause);
+                c.setAutoCommit(true);
+            }
+            return !c.isClosed();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+            return false;
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            try {
+                c.unwrap(org.postgresql.jdbc.PgConnection.class).close();
+            } catch (SQLException | RuntimeException closing) {
+                cause.addSuppressed(closing);
+            }
+            return false;
+        }
+    }
+
+    /** The slices of a table exported at once, each on its own connection, all in this transaction's snapshot. */
+    private long exportSlices(DataSource source, Connection c, ExportQuery query, ExportRequest request, List<Column> columns, int fetch,
+                              Slices slices) throws Exception {
+        return SharedSnapshot.runAll(source, c, slices.size(), (w, slice) ->
+                exportSlice(w, query.restrictedTo(slices.condition(slice)), request, columns, fetch, slices.parts(slice), slice == 0));
+    }
+
+    /** One slice (or the whole query) into its part files, in the caller's transaction; columns as the CSV writes them. */
+    private long exportSlice(Connection c, ExportQuery query, ExportRequest request, List<Column> columns, int fetch,
                              PartFiles parts, boolean fileWhenEmpty) throws SQLException, IOException {
         try (PreparedStatement ro = c.prepareStatement("SET TRANSACTION READ ONLY")) {
             ro.execute();
@@ -251,18 +346,9 @@ public final class Exporter {
         RowProgress progress = new RowProgress((request.dataset() != null ? request.dataset() : String.valueOf(request.queryFile()))
                 + " (" + parts.prefix() + ")");
         if (request.format() == ExportFormat.CSV) {
-            List<Column> columns = dataset != null ? dataset.columns() : columnsOf(c, query);
             return CsvCopy.export(c, query, columns, parts, rowsPerFile, fileWhenEmpty, progress);
         }
         return stream(c, query, request, fetch, parts, fileWhenEmpty, progress);
-    }
-
-    /** The result columns of a user's SELECT, without running it. */
-    private static List<Column> columnsOf(Connection c, ExportQuery query) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + query.sql() + ") q LIMIT 0");
-             ResultSet rs = ps.executeQuery()) {
-            return columns(rs.getMetaData());
-        }
     }
 
     private long stream(Connection c, ExportQuery query, ExportRequest request, int fetch, PartFiles parts,

@@ -18,9 +18,13 @@ final class RowProgress {
         this.label = label;
     }
 
-    /** Called as rows go by (cheap: it looks at the clock every 1024 rows). */
+    /**
+     * Called as rows go by (cheap: it looks at the clock every 1024 rows); also a safe point where the export
+     * stops when it was asked to (SIGTERM, Ctrl-C).
+     */
     void rows(long rows) {
         if ((rows & 1023) != 0) return;
+        dev.agentetl.runtime.Cancellation.throwIfRequested();
         long now = System.nanoTime();
         if (now - last < EVERY_NANOS) return;
         last = now;

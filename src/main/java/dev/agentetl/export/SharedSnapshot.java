@@ -42,7 +42,8 @@ final class SharedSnapshot {
             return t;
         });
         List<Connection> running = Collections.synchronizedList(new ArrayList<>());
-        try {
+        // SIGTERM or Ctrl-C: every slice's statement is cancelled, as when one of them fails
+        try (var onStop = dev.agentetl.runtime.Cancellation.onRequest(() -> cancelAll(running))) {
             // results in the order the slices finish, so the first failure cancels the others at once
             CompletionService<Long> done = new ExecutorCompletionService<>(pool);
             for (int i = 0; i < slices; i++) {
@@ -57,9 +58,7 @@ final class SharedSnapshot {
                 } catch (ExecutionException e) {
                     if (failure == null) {
                         failure = e.getCause() instanceof Exception x ? x : new RuntimeException(e.getCause());
-                        synchronized (running) {
-                            for (Connection c : running) c.unwrap(PGConnection.class).cancelQuery();
-                        }
+                        cancelAll(running);
                     }
                 }
             }
@@ -67,6 +66,18 @@ final class SharedSnapshot {
             return rows;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static void cancelAll(List<Connection> running) {
+        synchronized (running) {
+            for (Connection c : running) {
+                try {
+                    c.unwrap(PGConnection.class).cancelQuery();
+                } catch (SQLException e) {
+                    // that slice stops at its next safe point, or fails on its own
+                }
+            }
         }
     }
 

@@ -13,8 +13,11 @@ public record FinetuneRequest(OffsetDateTime since, OffsetDateTime until, String
                               Path outDir, String actor) {
 
     public FinetuneRequest {
-        if (validationRatio < 0 || validationRatio >= 1) {
+        if (!(validationRatio >= 0 && validationRatio < 1)) { // NaN too
             throw new IllegalArgumentException("--validation-ratio must be at least 0 and below 1, got " + validationRatio);
+        }
+        if (minRating != null && !(minRating >= 1 && minRating <= 5)) {
+            throw new IllegalArgumentException("--min-rating must be between 1 and 5, got " + minRating);
         }
         format = format == null ? "openai" : format.toLowerCase(java.util.Locale.ROOT);
         if (!format.equals("openai") && !format.equals("parquet")) {

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,42 +23,84 @@ import java.util.Map;
 public final class PromptImporter {
 
     private final DataSource dataSource;
+    private final long maxFileBytes;
 
     public PromptImporter(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this(dataSource, CatalogFile.DEFAULT_MAX_BYTES);
     }
 
-    /** Prompt files, and the model / embedding configuration files of the same catalog. */
+    /** @param maxFileBytes larger prompt and configuration files are refused (agent-etl.import.max-prompt-bytes) */
+    public PromptImporter(DataSource dataSource, long maxFileBytes) {
+        this.dataSource = dataSource;
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    /**
+     * Prompt files, and the model / embedding configuration files of the same catalog. Every prompt file is
+     * read and checked before anything is written: a prompt defined by two files of one import is refused in
+     * both (which would win would depend on the order the files were found in).
+     */
     public ImportReport importPrompts(ImportPromptsRequest request) throws SQLException {
         long started = System.nanoTime();
         List<CatalogFile> files = request.paths().isEmpty() ? CatalogFile.bundled()
-                : CatalogFile.fromPaths(request.paths(), ".prompt", ConfigKind.MODEL.suffix, ConfigKind.EMBEDDING.suffix);
-        List<FileResult> results = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            Map<String, String> newestHash = PromptVersions.newestHashes(c);
-            for (CatalogFile file : files) {
-                long t0 = System.nanoTime();
-                ConfigKind configKind = ConfigKind.of(file.source());
-                if (configKind != null) {
-                    results.add(ConfigImporter.importFile(c, file, configKind, request.dryRun(), request.actor()));
-                    continue;
-                }
-                PromptDefinition def;
+                : CatalogFile.fromPaths(request.paths(), maxFileBytes, ".prompt", ConfigKind.MODEL.suffix, ConfigKind.EMBEDDING.suffix);
+        FileResult[] results = new FileResult[files.size()];
+        PromptDefinition[] defs = new PromptDefinition[files.size()];
+        Map<String, List<Integer>> byPrompt = new LinkedHashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            CatalogFile file = files.get(i);
+            long t0 = System.nanoTime();
+            ConfigKind configKind = ConfigKind.of(file.source());
+            if (file.problem() != null) {
+                results[i] = FileResult.rejected(file.source(), configKind != null ? configKind.auditType : "prompt", 1, ms(t0),
+                        List.of(file.problem()));
+            } else if (configKind == null) {
                 try {
-                    def = PromptFileParser.parse(file);
+                    defs[i] = PromptFileParser.parse(file);
+                    byPrompt.computeIfAbsent(defs[i].project() + ":" + defs[i].name(), k -> new ArrayList<>()).add(i);
                 } catch (CatalogException e) {
-                    results.add(FileResult.rejected(file.source(), "prompt", 1, ms(t0), List.of(e.getMessage().split("\n"))));
-                    continue;
+                    results[i] = FileResult.rejected(file.source(), "prompt", 1, ms(t0), List.of(e.getMessage().split("\n")));
                 }
-                if (def.contentHash().equals(newestHash.get(def.project() + ":" + def.name()))) {
-                    // the common re-run case: no transaction, no write
-                    results.add(new FileResult(file.source(), "prompt", 1, 0, 0, 1, 0, 0, ms(t0), List.of()));
-                    continue;
-                }
-                results.add(importOne(c, def, request, t0));
             }
         }
-        return new ImportReport("prompts", request.dryRun(), results, ms(started));
+        for (List<Integer> same : byPrompt.values()) {
+            if (same.size() < 2) continue;
+            for (int i : same) {
+                List<String> others = same.stream().filter(j -> j != i).map(j -> files.get(j).source()).toList();
+                results[i] = FileResult.rejected(files.get(i).source(), "prompt", 1, 0, List.of(files.get(i).source() + ": prompt '"
+                        + defs[i].name() + "'" + ("default".equals(defs[i].project()) ? "" : " of project '" + defs[i].project() + "'")
+                        + " is also defined in " + String.join(", ", others) + "; an import takes one file per prompt"));
+                defs[i] = null;
+            }
+        }
+        try (Connection c = dataSource.getConnection()) {
+            Map<String, String> newestHash = PromptVersions.newestHashes(c);
+            for (int i = 0; i < files.size(); i++) {
+                if (results[i] != null) continue;
+                CatalogFile file = files.get(i);
+                long t0 = System.nanoTime();
+                ConfigKind configKind = ConfigKind.of(file.source());
+                try {
+                    if (configKind != null) {
+                        results[i] = ConfigImporter.importFile(c, file, configKind, request.dryRun(), request.actor());
+                        continue;
+                    }
+                    PromptDefinition def = defs[i];
+                    if (def.contentHash().equals(newestHash.get(def.project() + ":" + def.name()))) {
+                        // the common re-run case: no transaction, no write
+                        results[i] = new FileResult(file.source(), "prompt", 1, 0, 0, 1, 0, 0, ms(t0), List.of());
+                        continue;
+                    }
+                    results[i] = importOne(c, def, request, t0);
+                } catch (SQLException e) {
+                    // the file's transaction is rolled back; the other files are still imported
+                    results[i] = FileResult.rejected(file.source(), configKind != null ? configKind.auditType : "prompt", 1, ms(t0),
+                            List.of(file.source() + ": not imported, the database refused it: "
+                                    + dev.agentetl.importing.DatabaseRefusal.reason(e)));
+                }
+            }
+        }
+        return new ImportReport("prompts", request.dryRun(), List.of(results), ms(started));
     }
 
     private FileResult importOne(Connection c, PromptDefinition def, ImportPromptsRequest request, long t0) throws SQLException {

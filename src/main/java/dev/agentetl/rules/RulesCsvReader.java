@@ -43,6 +43,14 @@ public final class RulesCsvReader {
         List<String> problems = new ArrayList<>();
         List<RulesFile.Row> rows = new ArrayList<>();
         RuleKind kind;
+        try {
+            String notUtf8 = dev.agentetl.importing.Utf8.problem(file, source);
+            if (notUtf8 != null) {
+                throw new CatalogException(notUtf8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(source + ": " + e.getMessage(), e);
+        }
         try (InputStream in = BOMInputStream.builder().setInputStream(Files.newInputStream(file)).get();
              Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
@@ -93,6 +101,9 @@ public final class RulesCsvReader {
                                  Map<String, Integer> firstLine, List<String> problems) {
         String at = source + ":" + line + ": ";
         for (Map.Entry<String, String> e : f.entrySet()) {
+            if (e.getValue().indexOf('\0') >= 0) {
+                problems.add(at + e.getKey() + " contains a NUL byte (0x00), which PostgreSQL text cannot hold");
+            }
             Integer max = MAX_LENGTH.get(e.getKey());
             if (max != null && e.getValue().length() > max) {
                 problems.add(at + e.getKey() + " is " + e.getValue().length() + " characters, the limit is " + max);

@@ -46,7 +46,19 @@ public final class RulesImporter {
         } catch (CatalogException e) {
             List<String> problems = List.of(e.getMessage().split("\n"));
             return FileResult.rejected(file.toString(), "rules", problems.size(), ms(t0), problems);
+        } catch (java.io.UncheckedIOException e) {
+            return FileResult.rejected(file.toString(), "rules", 1, ms(t0), List.of(file + ": cannot be read: " + e.getMessage()));
         }
+        try {
+            return sync(rules, request, t0);
+        } catch (SQLException e) {
+            // the file's transaction is rolled back: it changed nothing, and the next files are still imported
+            return FileResult.rejected(rules.source(), rules.kind().table(), rules.rows().size(), ms(t0),
+                    List.of(rules.source() + ": not imported, the database refused it: " + dev.agentetl.importing.DatabaseRefusal.reason(e)));
+        }
+    }
+
+    private FileResult sync(RulesFile rules, ImportRulesRequest request, long t0) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

@@ -19,6 +19,9 @@ public final class AppConfig {
 
     private AppConfig(Properties values) {
         this.values = values;
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        for (String key : values.stringPropertyNames()) settings.put(key, values.getProperty(key));
+        Secrets.learn(settings); // so that a secret is masked wherever it turns up in text agent-etl writes
     }
 
     /** Loads the defaults and applies the process environment and system properties. */
@@ -98,7 +101,10 @@ public final class AppConfig {
         return home().resolve(get(key)).normalize();
     }
 
-    /** Every setting, with the values of secret-looking keys masked, for logs and system_events. */
+    /**
+     * Every setting, for logs and system_events: the values of secret keys masked, and the password inside a
+     * URL ({@code agent-etl.db.url}, {@code agent-etl.<group>.db.url}); see {@link Secrets}.
+     */
     public Map<String, String> describe() {
         Map<String, String> out = new TreeMap<>();
         for (String key : values.stringPropertyNames()) {
@@ -106,7 +112,7 @@ public final class AppConfig {
                 continue;
             }
             String value = values.getProperty(key);
-            out.put(key, isSecret(key) && !value.isEmpty() ? "********" : value);
+            out.put(key, Secrets.describe(key, value));
         }
         return out;
     }
@@ -127,10 +133,5 @@ public final class AppConfig {
         Properties copy = new Properties();
         copy.putAll(values);
         return copy;
-    }
-
-    static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("token");
     }
 }

@@ -33,7 +33,7 @@ final class Beans {
         bind.accept("demoSeeder", new DemoSeeder(rt.dataSource(), generator,
                 config.getInt("agent-etl.demo.rows"), config.getInt("agent-etl.generate.seed")));
         bind.accept("demoSteps", new DemoSteps(config.path("agent-etl.legacy-dir")));
-        PromptImporter promptImporter = new PromptImporter(rt.dataSource());
+        PromptImporter promptImporter = new PromptImporter(rt.dataSource(), Long.parseLong(config.get("agent-etl.import.max-prompt-bytes")));
         RulesImporter rulesImporter = new RulesImporter(rt.dataSource());
         bind.accept("promptImporter", promptImporter);
         bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));

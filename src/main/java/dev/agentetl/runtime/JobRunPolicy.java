@@ -38,6 +38,8 @@ public final class JobRunPolicy extends RoutePolicySupport {
     private final java.util.function.BooleanSupplier ready;
     private final String host;
     private final RunLiveness liveness;
+    /** Runs recorded as running whose end is not recorded yet. */
+    private final java.util.Set<Long> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Runs are recorded in agent-etl's own job_runs, named with its schema (never an app's table of the
@@ -82,6 +84,15 @@ public final class JobRunPolicy extends RoutePolicySupport {
                         : java.time.OffsetDateTime.ofInstant(scheduledFor.toInstant(), java.time.ZoneOffset.UTC));
             });
             exchange.setProperty(RUN_ID + route.getRouteId(), id);
+            pending.add(id);
+            // Camel does not call onExchangeDone while it is stopping: a run that ends during run's shutdown (which
+            // waits for it) is recorded when its exchange completes instead, before the pool closes
+            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    if (pending.remove(id)) finish(route, done, id);
+                }
+            });
         } catch (Exception e) {
             LOG.warn("could not record the start of job {}: {}", route.getRouteId(), e.getMessage());
         }
@@ -93,22 +104,32 @@ public final class JobRunPolicy extends RoutePolicySupport {
         if (runId == null) {
             runId = recordLate(route, exchange);
             if (runId == null) return;
+        } else if (!pending.remove(runId)) {
+            return; // recorded already
         }
+        finish(route, exchange, runId);
+    }
+
+    /** Records the end of run {@code runId} of the job: its status, counts and error, then releases its lock. */
+    private void finish(Route route, Exchange exchange, long runId) {
         Throwable error = exchange.getException();
+        // stopped part-way because it was asked to (SIGTERM, Ctrl-C): cancelled, not failed
+        boolean cancelled = error != null && Cancellation.isCancellation(error);
         JobReport report = error == null ? exchange.getMessage().getBody(JobReport.class) : null;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE " + jobRuns + " " + """
                       SET status = ?, finished_at = clock_timestamp(), rows_read = ?, rows_written = ?,
                             rows_rejected = ?, rows_skipped = ?, error = ?, details = ?::jsonb WHERE id = ?""")) {
             boolean rejected = report != null && !report.problems().isEmpty();
-            ps.setString(1, error == null && !rejected ? "succeeded" : "failed");
+            ps.setString(1, cancelled ? "cancelled" : error == null && !rejected ? "succeeded" : "failed");
             setCount(ps, 2, report == null ? null : report.rowsRead());
             setCount(ps, 3, report == null ? null : report.rowsWritten());
             setCount(ps, 4, report == null ? null : report.rowsRejected());
             setCount(ps, 5, report == null ? null : report.rowsSkipped());
-            ps.setString(6, error != null ? Errors.oneLine(error)
-                    : rejected ? report.problems().size() + " problem(s), first: " + report.problems().get(0) : null);
-            ps.setString(7, report == null || report.details() == null ? null : JSON.writeValueAsString(report.details()));
+            ps.setString(6, Secrets.scrub(cancelled ? "cancelled by " + Cancellation.reason() + ": " + Errors.oneLine(error)
+                    : error != null ? Errors.oneLine(error)
+                    : rejected ? report.problems().size() + " problem(s), first: " + report.problems().get(0) : null));
+            ps.setString(7, report == null || report.details() == null ? null : Secrets.scrub(JSON.writeValueAsString(report.details())));
             ps.setLong(8, runId);
             ps.executeUpdate();
         } catch (Exception e) {
@@ -116,7 +137,10 @@ public final class JobRunPolicy extends RoutePolicySupport {
         } finally {
             liveness.end(runId);
         }
-        if (error != null) {
+        if (cancelled) {
+            events.record("error", "warning", "job " + route.getRouteId() + " cancelled by " + Cancellation.reason(),
+                    Map.of("job", route.getRouteId(), "job_run_id", runId));
+        } else if (error != null) {
             events.record("error", "error", "job " + route.getRouteId() + " failed: " + Errors.oneLine(error),
                     Map.of("job", route.getRouteId(), "job_run_id", runId));
         }

@@ -39,12 +39,12 @@ public final class SystemEvents {
                      "INSERT INTO " + table + " (event_type, event_level, message, details) VALUES (?, ?, ?, ?::jsonb)")) {
             ps.setString(1, type);
             ps.setString(2, level);
-            ps.setString(3, message);
-            ps.setString(4, JSON.writeValueAsString(details));
+            ps.setString(3, Secrets.scrub(message));
+            ps.setString(4, Secrets.scrub(JSON.writeValueAsString(details)));
             ps.executeUpdate();
         } catch (Exception e) {
             // the event log must never be the reason a job fails
-            LOG.warn("could not record system event '{}': {}", message, e.getMessage());
+            LOG.warn("could not record system event '{}': {}", Secrets.scrub(message), Secrets.scrub(e.getMessage()));
         }
     }
 }

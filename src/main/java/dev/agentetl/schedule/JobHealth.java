@@ -42,7 +42,7 @@ final class JobHealth {
     /** The last run of every job, and its counts per status (runs of every node in the cluster). */
     record JobState(String job, String lastStatus, OffsetDateTime lastStarted, OffsetDateTime lastFinished,
                     Long lastDurationMs, Long lastRowsWritten, String lastError, OffsetDateTime lastSuccess,
-                    long succeeded, long failed, long running, long abandoned) {
+                    long succeeded, long failed, long running, long abandoned, long cancelled) {
     }
 
     record Snapshot(boolean databaseUp, String databaseError, List<JobState> jobs) {
@@ -60,21 +60,23 @@ final class JobHealth {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT l.job, CASE WHEN l.status = 'running' AND NOT l.live THEN 'abandoned' ELSE l.status END,
                            l.started_at, l.finished_at, l.duration_ms, l.rows_written, l.error,
-                           s.last_success, s.succeeded, s.failed, s.running, s.abandoned
+                           s.last_success, s.succeeded, s.failed, s.running, s.abandoned, s.cancelled
                     FROM (SELECT DISTINCT ON (job) *, status = 'running' AND %1$s AS live
                           FROM job_runs ORDER BY job, started_at DESC, id DESC) l
                     JOIN (SELECT job, max(finished_at) FILTER (WHERE status = 'succeeded') AS last_success,
                                  count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
                                  count(*) FILTER (WHERE status = 'failed') AS failed,
                                  count(*) FILTER (WHERE status = 'running' AND %1$s) AS running,
-                                 count(*) FILTER (WHERE status = 'abandoned' OR (status = 'running' AND NOT %1$s)) AS abandoned
+                                 count(*) FILTER (WHERE status = 'abandoned' OR (status = 'running' AND NOT %1$s)) AS abandoned,
+                                 count(*) FILTER (WHERE status = 'cancelled') AS cancelled
                           FROM job_runs GROUP BY job) s USING (job)
                     ORDER BY l.job""".formatted(live));
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     jobs.add(new JobState(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
                             rs.getObject(4, OffsetDateTime.class), (Long) rs.getObject(5), (Long) rs.getObject(6),
-                            rs.getString(7), rs.getObject(8, OffsetDateTime.class), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12)));
+                            rs.getString(7), rs.getObject(8, OffsetDateTime.class), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                            rs.getLong(13)));
                 }
             }
             return new Snapshot(true, null, jobs);

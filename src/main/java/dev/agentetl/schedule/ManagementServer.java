@@ -131,11 +131,13 @@ public final class ManagementServer implements AutoCloseable {
             StringBuilder sb = new StringBuilder();
             gauge(sb, "agent_etl_database_up", "1 when the database answered the last query", List.of(line("", s.databaseUp() ? 1 : 0)));
             gauge(sb, "agent_etl_scheduler_running", "1 when this node's scheduler is running", List.of(line("", schedulerRunning ? 1 : 0)));
-            header(sb, "agent_etl_job_runs_total", "counter", "Finished job runs by status (abandoned: its process or database session went away first), every node of the cluster");
+            header(sb, "agent_etl_job_runs_total", "counter", "Finished job runs by status (abandoned: its process or database session went away first; cancelled: "
+                    + "stopped part-way by SIGTERM or Ctrl-C of a command), every node of the cluster");
             for (JobHealth.JobState j : s.jobs()) {
                 sb.append("agent_etl_job_runs_total").append(line(labels("job", j.job(), "status", "succeeded"), j.succeeded()));
                 sb.append("agent_etl_job_runs_total").append(line(labels("job", j.job(), "status", "failed"), j.failed()));
                 sb.append("agent_etl_job_runs_total").append(line(labels("job", j.job(), "status", "abandoned"), j.abandoned()));
+                sb.append("agent_etl_job_runs_total").append(line(labels("job", j.job(), "status", "cancelled"), j.cancelled()));
             }
             gauge(sb, "agent_etl_job_running", "Job runs in progress (a live session holds them)", s.jobs().stream()
                     .map(j -> line(labels("job", j.job()), j.running())).toList());

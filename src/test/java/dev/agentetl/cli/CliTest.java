@@ -124,7 +124,7 @@ class CliTest {
 
         CliRun run = CliRun.of(config, "generate", "--rows", "100", "--days", "3");
 
-        assertEquals(1, run.exit());
+        assertEquals(2, run.exit(), "an option value that cannot be right is a usage error");
         assertTrue(lastLine(run.err()).contains("--days must be at least 8"), run.err());
     }
 

@@ -129,7 +129,7 @@ class ExportTest {
         assertThrows(RuntimeException.class, () -> export("quirks; DROP TABLE quirks", ExportFormat.CSV, Map.of(), false));
         CliRun run = CliRun.of(config, "export", "quirks", "--format", "csv", "--out", out.toString(),
                 "--since", "2026-01-01'); DROP TABLE quirks; --");
-        assertEquals(1, run.exit());
+        assertEquals(2, run.exit(), "a usage error");
         assertTrue(run.err().contains("--since takes an ISO date or timestamp"), run.err());
         assertEquals(3, Sql.count(db, "SELECT count(*) FROM quirks"), "the table is still there");
     }
