@@ -42,10 +42,9 @@ public final class CheckReporter {
     public CheckReport check() throws SQLException {
         Layout layout = sources.layout();
         String notReady = migrator.notReadyReason();
-        Map<String, String[]> recorded = notReady == null ? recorded(layout) : Map.of();
         List<CheckReport.GroupState> groups = new ArrayList<>();
         for (Layout.Place place : layout.places()) {
-            groups.add(inspect(layout, place, recorded.get(place.group().key())));
+            groups.add(inspect(place, notReady == null ? recorded(layout, place) : null));
         }
         Map<String, List<String>> jobs = new LinkedHashMap<>();
         for (String job : JOBS) {
@@ -55,7 +54,8 @@ public final class CheckReporter {
                 groups, jobs, configuredJobs());
     }
 
-    private CheckReport.GroupState inspect(Layout layout, Layout.Place place, String[] recorded) {
+    /** {@code recorded}: what migrate recorded for the group at its configured place, or null. */
+    private CheckReport.GroupState inspect(Layout.Place place, String recorded) {
         String key = place.group().key();
         List<String> problems = new ArrayList<>();
         List<String> unlisted = new ArrayList<>();
@@ -65,9 +65,7 @@ public final class CheckReporter {
             String state = switch (f.presence()) {
                 case ABSENT -> "absent";
                 case PARTIAL -> "partial";
-                case PRESENT -> recorded == null ? "present (not adopted yet: run migrate)"
-                        : recorded[0].equals(place.schema()) && recorded[1].equals(place.db().describe()) ? recorded[2]
-                        : "present (recorded elsewhere: run migrate)";
+                case PRESENT -> recorded == null ? "present (not adopted yet: run migrate)" : recorded;
             };
             if (f.presence() == GroupInspector.Presence.PRESENT) {
                 for (ValueLists.ValueList list : ValueLists.ALL) {
@@ -98,15 +96,10 @@ public final class CheckReporter {
         return out;
     }
 
-    private Map<String, String[]> recorded(Layout layout) throws SQLException {
-        Map<String, String[]> out = new LinkedHashMap<>();
-        try (Connection c = sources.home().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT group_name, schema_name, database, action FROM "
-                     + layout.ownSchema() + ".group_installs");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out.put(rs.getString(1), new String[]{rs.getString(2), rs.getString(3), rs.getString(4)});
+    private String recorded(Layout layout, Layout.Place place) throws SQLException {
+        try (Connection c = sources.home().getConnection()) {
+            return dev.agentetl.db.GroupInstaller.recordedAction(c, layout.ownSchema(), place);
         }
-        return out;
     }
 
     /** The jobs the configuration schedules for {@code run}. */

@@ -70,7 +70,6 @@ public final class GroupInstaller {
             Connection target = c == null ? home : c;
             GroupInspector.Findings found = GroupInspector.inspect(target, place, false);
             List<GroupInspector.Problem> problems = new ArrayList<>(found.problems());
-            if (place.db().isHome()) problems.addAll(Shadows.of(home, layout, place));
             switch (found.presence()) {
                 case PARTIAL -> {
                     return new Outcome(g, "refused", place.describe() + " has only part of the group; missing: "
@@ -78,11 +77,13 @@ public final class GroupInstaller {
                 }
                 case ABSENT -> {
                     create(target, place);
-                    record(home, place, "created", List.of());
+                    if (place.db().isHome()) problems.addAll(Shadows.of(home, place));
+                    record(home, place, "created", problems);
                     return new Outcome(g, "created", "in " + place.describe(), problems);
                 }
                 default -> {
-                    String previous = recorded(home, place);
+                    if (place.db().isHome()) problems.addAll(Shadows.of(home, place));
+                    String previous = recordedAction(home, layout.ownSchema(), place);
                     String action = previous != null ? previous : "adopted";
                     record(home, place, action, problems);
                     return new Outcome(g, action, place.describe() + (previous != null ? ""
@@ -121,9 +122,13 @@ public final class GroupInstaller {
         }
     }
 
-    private String recorded(Connection home, Layout.Place place) throws SQLException {
+    /**
+     * What migrate recorded for the group at this place ({@code created} or {@code adopted}), or null: not
+     * migrated yet, or recorded at another place (the configuration changed since).
+     */
+    public static String recordedAction(Connection home, String ownSchema, Layout.Place place) throws SQLException {
         try (PreparedStatement ps = home.prepareStatement(
-                "SELECT action FROM " + layout.ownSchema() + ".group_installs WHERE group_name = ? AND schema_name = ? AND database = ?")) {
+                "SELECT action FROM " + ownSchema + ".group_installs WHERE group_name = ? AND schema_name = ? AND database = ?")) {
             ps.setString(1, place.group().key());
             ps.setString(2, place.schema());
             ps.setString(3, place.db().describe());

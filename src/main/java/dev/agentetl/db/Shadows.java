@@ -8,28 +8,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Jobs find a group's tables through the search path, agent-etl's schema first. A table of the same name
- * left in agent-etl's schema (a group created there before it was configured elsewhere) would be found
- * instead of the configured one: that is reported, never guessed around.
+ * Jobs name a group's tables without a schema; the search path finds them. A table of the same name earlier
+ * on the path (left in agent-etl's schema by an older release, or an app's own in another group's schema)
+ * would be read or written instead: each name must find the group's configured table. Checked by migrate and
+ * before every job, on a connection with the jobs' search path; reported, never guessed around.
  */
-final class Shadows {
+public final class Shadows {
 
     private Shadows() {
     }
 
-    static List<GroupInspector.Problem> of(Connection home, Layout layout, Layout.Place place) throws SQLException {
+    public static List<GroupInspector.Problem> of(Connection c, Layout.Place place) throws SQLException {
         List<GroupInspector.Problem> out = new ArrayList<>();
-        if (place.schema().equals(layout.ownSchema())) return out;
-        try (PreparedStatement ps = home.prepareStatement("""
-                SELECT relname FROM pg_class WHERE relnamespace = to_regnamespace(?) AND relname = ANY (?)
-                AND relkind IN ('r', 'v', 'm', 'p', 'f') ORDER BY relname""")) {
-            ps.setString(1, layout.ownSchema());
-            ps.setArray(2, home.createArrayOf("text", GroupContract.of(place.group()).tables().toArray()));
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT t, n.nspname FROM unnest(?::text[]) AS t
+                LEFT JOIN pg_class r ON r.oid = to_regclass(quote_ident(t)) LEFT JOIN pg_namespace n ON n.oid = r.relnamespace
+                WHERE n.nspname IS DISTINCT FROM ? ORDER BY t""")) {
+            ps.setArray(1, c.createArrayOf("text", GroupContract.of(place.group()).tables().toArray()));
+            ps.setString(2, place.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new GroupInspector.Problem(rs.getString(1), null, null, layout.ownSchema() + "." + rs.getString(1)
-                            + " hides " + place.schema() + "." + rs.getString(1)
-                            + " from the jobs (a group created in agent-etl's schema earlier); move or drop it"));
+                    String t = rs.getString(1);
+                    out.add(new GroupInspector.Problem(t, null, null, rs.getString(2) == null ? "not found on the search path"
+                            : "the name finds " + rs.getString(2) + "." + t + ", not the " + place.group().key() + " group's "
+                            + place.schema() + "." + t + "; move or rename the other table"));
                 }
             }
         }

@@ -53,9 +53,10 @@ public final class Ingester {
         String store = file.toRealPath().toString();
         try (StoreSnapshot snapshot = StoreSnapshot.of(file, busyMillis)) {
             Connection src = snapshot.connection();
-            Map<StoreTable, List<String>> found = probe(src, file);
+            List<String> present = tables(src);
+            Map<StoreTable, List<String>> found = probe(src, file, present);
             List<String> notes = new ArrayList<>();
-            for (String t : tables(src)) {
+            for (String t : present) {
                 if (StoreTable.NOT_INGESTED.containsKey(t)) notes.add(t + " not ingested: " + StoreTable.NOT_INGESTED.get(t));
             }
             try (Connection pg = dataSource.getConnection();
@@ -160,8 +161,7 @@ public final class Ingester {
      * The seed's tables the store has, with their columns. A store with none of them, or a table without a
      * column the seed declares, is refused before anything is written; a store with only some tables is fine.
      */
-    private static Map<StoreTable, List<String>> probe(Connection src, Path file) throws SQLException {
-        List<String> present = tables(src);
+    private static Map<StoreTable, List<String>> probe(Connection src, Path file, List<String> present) throws SQLException {
         GroupContract contract = GroupContract.of(Group.INTERACTIONS);
         Map<StoreTable, List<String>> out = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();

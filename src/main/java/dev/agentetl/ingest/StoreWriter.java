@@ -39,12 +39,17 @@ public final class StoreWriter {
         if (Files.exists(file)) throw new IllegalStateException(file + " already exists");
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-            try (Statement st = c.createStatement(); InputStream in = StoreWriter.class.getResourceAsStream("/vibeagent/store.sql")) {
-                for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).split(";\\s*\\n")) {
-                    if (!sql.replaceAll("(?m)^--.*$", "").isBlank()) st.executeUpdate(sql);
-                }
-            }
+            createTables(c);
             return add(c, 0, sessions);
+        }
+    }
+
+    /** The seed's DDL, as DatabaseManager._initialize_database runs it (statement by statement). */
+    public static void createTables(Connection c) throws SQLException, IOException {
+        try (Statement st = c.createStatement(); InputStream in = StoreWriter.class.getResourceAsStream("/vibeagent/store.sql")) {
+            for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).split(";\\s*\\n")) {
+                if (!sql.replaceAll("(?m)^--.*$", "").isBlank()) st.executeUpdate(sql);
+            }
         }
     }
 

@@ -374,10 +374,4 @@ final class TableIngest {
         }
     }
 
-    private static long count(Connection pg, String sql) throws SQLException {
-        try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

@@ -3,6 +3,8 @@ package dev.agentetl.runtime;
 import dev.agentetl.db.DataSources;
 import dev.agentetl.db.Group;
 import dev.agentetl.db.GroupInspector;
+import dev.agentetl.db.GroupInstaller;
+import dev.agentetl.db.Shadows;
 import dev.agentetl.db.Layout;
 import org.apache.camel.Exchange;
 
@@ -106,30 +108,17 @@ public final class JobRequirements {
                 }
                 for (GroupInspector.Problem p : f.problems()) out.add(g.key() + " group in " + place.describe() + ": " + p);
                 if (f.presence() != GroupInspector.Presence.PRESENT) continue;
-                String recorded = recordedAction(c, place);
+                String recorded = GroupInstaller.recordedAction(c, sources.layout().ownSchema(), place);
                 if (recorded == null) {
                     out.add("the " + g.key() + " group in " + place.describe() + " is not adopted yet; run `agent-etl migrate`");
                 } else if (WRITES_GENERATED.contains(job) && !recorded.equals("created")) {
                     out.add(job + " writes made-up rows and only into groups agent-etl created; the " + g.key()
                             + " group in " + place.describe() + " belongs to an application");
                 }
-                out.addAll(Shadowed.names(c, place));
+                for (GroupInspector.Problem p : Shadows.of(c, place)) out.add(g.key() + " group: " + p);
             }
         }
         return out;
-    }
-
-    /** created / adopted as migrate recorded the group at its configured place, or null (not there, or recorded elsewhere). */
-    private String recordedAction(Connection c, Layout.Place place) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT action FROM " + sources.layout().ownSchema()
-                + ".group_installs WHERE group_name = ? AND schema_name = ? AND database = ?")) {
-            ps.setString(1, place.group().key());
-            ps.setString(2, place.schema());
-            ps.setString(3, place.db().describe());
-            try (var rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
     }
 
     /**
@@ -140,7 +129,7 @@ public final class JobRequirements {
         Layout.Place place = sources.layout().place(g);
         if (!place.db().isHome() || notReady.get() != null) return false;
         try (Connection c = sources.home().getConnection()) {
-            return "created".equals(recordedAction(c, place));
+            return "created".equals(GroupInstaller.recordedAction(c, sources.layout().ownSchema(), place));
         } catch (SQLException e) {
             return false;
         }

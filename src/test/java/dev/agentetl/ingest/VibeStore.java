@@ -1,8 +1,6 @@
 package dev.agentetl.ingest;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,15 +30,7 @@ final class VibeStore implements AutoCloseable {
 
     static VibeStore create(Path file) throws SQLException, IOException {
         VibeStore s = new VibeStore(file);
-        String ddl;
-        try (InputStream in = VibeStore.class.getResourceAsStream("/vibeagent/store.sql")) {
-            ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Statement st = s.c.createStatement()) {
-            for (String sql : ddl.split(";\\s*\\n")) {
-                if (!sql.replaceAll("(?m)^--.*$", "").isBlank()) st.executeUpdate(sql);
-            }
-        }
+        StoreWriter.createTables(s.c);
         return s;
     }
 
