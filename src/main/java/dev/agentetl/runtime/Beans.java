@@ -26,6 +26,7 @@ final class Beans {
         bind.accept("migrateJob", new MigrateJob(migrator, new GroupInstaller(rt.layout(), rt.sources()), rt::schemaMigrated));
         JobRequirements requirements = new JobRequirements(rt.sources(), rt::notReadyReason);
         bind.accept("jobRequirements", requirements);
+        bind.accept("transientDatabaseErrors", new TransientDatabaseErrors(rt.events()));
         bind.accept("statusReporter", new StatusReporter(rt.sources(), rt.database(), migrator));
         bind.accept("checkReporter", new dev.agentetl.check.CheckReporter(rt.sources(), migrator, requirements, config));
         TelemetryGenerator generator = new TelemetryGenerator(rt.dataSource());

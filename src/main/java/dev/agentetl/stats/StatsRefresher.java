@@ -133,7 +133,8 @@ public final class StatsRefresher {
             Transactions.rollbackQuietly(c, e);
             throw e;
         } finally {
-            c.setAutoCommit(true);
+            // a connection the server terminated is closed by now: its error, not this one, is the job's
+            if (!c.isClosed()) c.setAutoCommit(true);
         }
     }
 
