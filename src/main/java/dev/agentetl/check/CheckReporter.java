@@ -104,10 +104,6 @@ public final class CheckReporter {
 
     /** The jobs the configuration schedules for {@code run}. */
     private List<String> configuredJobs() {
-        List<String> out = new ArrayList<>();
-        for (String job : dev.agentetl.schedule.ScheduledJob.JOBS) {
-            if (Boolean.parseBoolean(config.get("agent-etl.schedule." + job + ".enabled", "false"))) out.add(job);
-        }
-        return out;
+        return new ArrayList<>(dev.agentetl.schedule.ScheduledJob.enabledJobs(config));
     }
 }

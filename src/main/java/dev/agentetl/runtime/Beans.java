@@ -27,6 +27,7 @@ final class Beans {
         JobRequirements requirements = new JobRequirements(rt.sources(), rt::notReadyReason);
         bind.accept("jobRequirements", requirements);
         bind.accept("transientDatabaseErrors", new TransientDatabaseErrors(rt.events()));
+        bind.accept("scheduledRequests", new dev.agentetl.cli.ScheduledRequests(config));
         bind.accept("statusReporter", new StatusReporter(rt.sources(), rt.database(), migrator));
         bind.accept("checkReporter", new dev.agentetl.check.CheckReporter(rt.sources(), migrator, requirements, config));
         TelemetryGenerator generator = new TelemetryGenerator(rt.dataSource());
