@@ -59,13 +59,19 @@ public final class InsightsGenerator {
             c.setAutoCommit(false);
             try {
                 long created = 0, updated = 0;
+                List<Finding> opened = new ArrayList<>();
                 List<String> fired = new ArrayList<>();
                 StringBuilder lines = new StringBuilder();
                 for (Finding f : findings) {
                     String fp = fingerprint(f, w);
                     fired.add(fp);
                     boolean isNew = upsert(c, f, w, fp);
-                    if (isNew) created++; else updated++;
+                    if (isNew) {
+                        created++;
+                        opened.add(f);
+                    } else {
+                        updated++;
+                    }
                     lines.append(String.format("  %-8s %-20s %s%n", f.severity(), f.rule(), f.title()));
                 }
                 long resolved = resolveCleared(c, fired);
@@ -73,10 +79,7 @@ public final class InsightsGenerator {
                 long n = findings.size(), cr = created, up = updated;
                 String text = String.format("insights for %s .. %s (baseline from %s): %d found, %d new, %d updated, %d resolved%n",
                         w.currentFrom().toLocalDate(), w.currentTo().toLocalDate(), w.baselineFrom().toLocalDate(), n, cr, up, resolved) + lines;
-                return new JobReport() {
-                    @Override public long rowsWritten() { return cr + up + resolved; }
-                    @Override public String render() { return text; }
-                };
+                return new InsightsReport(cr + up + resolved, text, opened.stream().map(Finding::asNew).toList());
             } catch (SQLException | RuntimeException e) {
                 Transactions.rollbackQuietly(c, e);
                 throw e;

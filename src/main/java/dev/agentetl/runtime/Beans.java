@@ -28,6 +28,8 @@ final class Beans {
         bind.accept("jobRequirements", requirements);
         bind.accept("transientDatabaseErrors", new TransientDatabaseErrors(rt.events()));
         bind.accept("scheduledRequests", new dev.agentetl.cli.ScheduledRequests(config));
+        bind.accept("notifications", new dev.agentetl.notify.Notifications(config.get("agent-etl.notify.uri", ""),
+                config.get("agent-etl.notify.insight-severities", "warning,critical")));
         bind.accept("statusReporter", new StatusReporter(rt.sources(), rt.database(), migrator));
         bind.accept("checkReporter", new dev.agentetl.check.CheckReporter(rt.sources(), migrator, requirements, config));
         TelemetryGenerator generator = new TelemetryGenerator(rt.dataSource());

@@ -57,8 +57,9 @@ public final class JobRunPolicy extends RoutePolicySupport {
         this.host = hostName();
     }
 
+    /** Routes in group {@code steps} (notify) are steps other routes call, not jobs. */
     private static boolean isJob(Route route) {
-        return route.getEndpoint().getEndpointUri().startsWith("direct:");
+        return route.getEndpoint().getEndpointUri().startsWith("direct:") && !"steps".equals(route.getGroup());
     }
 
     @Override
