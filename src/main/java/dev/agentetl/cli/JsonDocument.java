@@ -35,7 +35,7 @@ final class JsonDocument {
     static final ObjectMapper JSON = mapper();
 
     /** How a command ended, as {@code status} says it. */
-    enum Status { succeeded, failed, cancelled, usage_error }
+    enum Status { succeeded, failed, cancelled, usage_error, running }
 
     private final Map<String, Object> doc = new LinkedHashMap<>();
 
@@ -44,6 +44,7 @@ final class JsonDocument {
         doc.put("job", job);
         doc.put("status", null);
         doc.put("exit_code", null);
+        doc.put("problems", List.of());
     }
 
     JsonDocument run(Long runId, OffsetDateTime started, long millis) {
@@ -74,8 +75,7 @@ final class JsonDocument {
     /** Prints the document as one line (a scheduler's log keeps it whole) and returns the exit code. */
     int print(PrintStream out, Status status, int exitCode) {
         doc.put("status", status.name());
-        doc.put("exit_code", exitCode);
-        doc.putIfAbsent("problems", List.of());
+        doc.put("exit_code", status == Status.running ? null : exitCode);
         doc.putIfAbsent("error", null);
         String text;
         try {

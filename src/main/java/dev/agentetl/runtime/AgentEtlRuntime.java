@@ -91,6 +91,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
     }
 
     private static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling, boolean migrate) {
+        dev.agentetl.progress.ProgressReporter.configure(config);
         Path routes = config.path("agent-etl.routes-dir");
         if (!Files.isDirectory(routes)) {
             throw new IllegalStateException("routes folder not found: " + routes + " (set agent-etl.home to the install folder)");
