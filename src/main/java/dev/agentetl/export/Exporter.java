@@ -1,5 +1,6 @@
 package dev.agentetl.export;
 
+import dev.agentetl.progress.PlannerEstimate;
 import dev.agentetl.progress.Progress;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -410,15 +411,12 @@ public final class Exporter {
     private static final double CLIENT_FORMAT_SLICE_MAX_ROW_BYTES = 1024;
 
     /** The average stored width of the first rows (0 when empty). */
-    /** The planner's row count of a table (pg_class.reltuples, kept by ANALYZE and VACUUM); 0 for a view or when unknown. */
-    private static long estimatedRows(Connection c, Dataset dataset) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?) "
-                + "AND relkind IN ('r', 'p', 'm')")) {
-            ps.setString(1, dataset.qualifiedName());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
+    /**
+     * The rows the planner expects the dataset to have: from ANALYZE's statistics, or from the table's size when it
+     * was never analyzed (a table just loaded); a view's too. Only a progress bar's total.
+     */
+    private static long estimatedRows(Connection c, Dataset dataset) {
+        return PlannerEstimate.rows(c, "SELECT 1 FROM " + dataset.qualifiedName(), List.of());
     }
 
     private static double rowWidth(Connection c, Dataset dataset) throws SQLException {
