@@ -47,7 +47,8 @@ class ProgressTest {
         String line = cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
         Path out = dir.resolve("typescript.txt");
         // script runs the command on a new pseudo-terminal and copies what it shows to stdout
-        Process p = new ProcessBuilder(script.toString(), "-qec", line, "/dev/null").redirectErrorStream(true)
+        // a terminal as wide as a usual window (script's own has no size when the test runs without one)
+        Process p = new ProcessBuilder(script.toString(), "-qec", "stty cols 140 rows 40; " + line, "/dev/null").redirectErrorStream(true)
                 .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
         assertTrue(p.waitFor(3, TimeUnit.MINUTES));
         String shown = Files.readString(out, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
