@@ -40,7 +40,7 @@ abstract class JobCommand implements Callable<Integer> {
         }
         Cancellation.reset();
         try (StopSignals signals = cli.ownProcess ? StopSignals.install(job(), cli.err) : StopSignals.none()) {
-            AgentEtlRuntime runtime = AgentEtlRuntime.start(cli.config, job());
+            AgentEtlRuntime runtime = AgentEtlRuntime.start(cli.config(), job());
             boolean ok = false;
             try {
                 if (Cancellation.requested()) {

@@ -25,12 +25,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AgentEtl cli = (AgentEtl) spec.root().userObject();
-        AgentEtlRuntime runtime = AgentEtlRuntime.start(cli.config, "run", true);
+        AgentEtlRuntime runtime = AgentEtlRuntime.start(cli.config(), "run", true);
         ManagementServer server = null;
         try {
-            if (cli.config.getBoolean("agent-etl.management.enabled")) {
-                server = ManagementServer.start(cli.config.get("agent-etl.management.host"),
-                        cli.config.getInt("agent-etl.management.port"), runtime.database(), runtime.layout().ownSchema(), runtime.schedules());
+            if (cli.config().getBoolean("agent-etl.management.enabled")) {
+                server = ManagementServer.start(cli.config().get("agent-etl.management.host"),
+                        cli.config().getInt("agent-etl.management.port"), runtime.database(), runtime.layout().ownSchema(), runtime.schedules());
             }
         } catch (RuntimeException e) {
             runtime.close(false);
@@ -46,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
             cli.out.println("  " + j.job() + ": " + (j.enabled() ? "'" + j.cron() + "', next " + j.nextFire() : "off"));
         }
         if (http != null) {
-            cli.out.println("  management: http://" + cli.config.get("agent-etl.management.host") + ":" + http.port() + "/health, /metrics");
+            cli.out.println("  management: http://" + cli.config().get("agent-etl.management.host") + ":" + http.port() + "/health, /metrics");
         }
         cli.out.flush();
         // SIGTERM and Ctrl-C run the shutdown sequence: the endpoint closes, Quartz lets a running job
