@@ -97,7 +97,7 @@ public final class AppConfig {
         Map<String, String> envByName = EnvKeys.byKey(s.env(), defaults.stringPropertyNames());
         // the install folder (set by the launcher) holds conf/; the home folder may hold a file of its own
         Path cwd = Path.of("").toAbsolutePath();
-        String installDir = firstOf("agent-etl.install-dir", s.overrides(), system, envByName, explicit, defaults);
+        String installDir = firstOf("agent-etl.install-dir", s.overrides(), system, envByName, reversed(explicit), defaults);
         String homeBeforeFiles = firstOf("agent-etl.home", s.overrides(), system, envByName, List.of(), defaults);
         Path install = installDir.isBlank()
                 ? (homeBeforeFiles.isBlank() ? cwd : cwd.resolve(homeBeforeFiles.trim()).normalize())
