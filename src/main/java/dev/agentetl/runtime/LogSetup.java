@@ -3,7 +3,9 @@ package dev.agentetl.runtime;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import net.logstash.logback.encoder.LogstashEncoder;
@@ -19,7 +21,7 @@ import java.util.Map;
  * and the level of each logger named by an {@code agent-etl.log.level.<logger>} key ({@code root} for the rest).
  * The job and run id come from the MDC, which {@link JobRunPolicy} sets while a job runs.
  */
-public final class LogSetup {
+public final class LogSetup extends ContextAwareBase implements Configurator {
 
     /** MDC keys: the job (route id) and its job_runs id. */
     public static final String JOB = "job";
@@ -27,7 +29,25 @@ public final class LogSetup {
 
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level job=%X{job:--} run=%X{run:--} %logger{0} - %msg%n";
 
-    private LogSetup() {
+    /**
+     * Logback's configuration at start, before agent-etl's configuration is read (and in the tests): text lines on
+     * stderr, {@code warn} but {@code info} for agent-etl. Logback finds this class through the service loader,
+     * which costs far less start-up time than parsing a logback.xml; a {@code -Dlogback.configurationFile} still wins.
+     */
+    public LogSetup() {
+    }
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        if (System.getProperty("logback.configurationFile") != null) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        install(context, text(context));
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+        context.getLogger("dev.agentetl").setLevel(Level.INFO);
+        // its message for a platform without binaries tells to add a Maven dependency; agent-etl says what to do
+        context.getLogger("io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver").setLevel(Level.OFF);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
     /**
@@ -52,7 +72,13 @@ public final class LogSetup {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another SLF4J backend on the class path (an embedding application's): leave it be
         }
-        Encoder<ILoggingEvent> encoder = format.equals("json") ? json(context) : text(context);
+        install(context, format.equals("json") ? json(context) : text(context));
+        parsed.forEach((logger, level) ->
+                context.getLogger(logger.equalsIgnoreCase("root") ? org.slf4j.Logger.ROOT_LOGGER_NAME : logger).setLevel(level));
+    }
+
+    /** One appender, on stderr, for every logger. */
+    private static void install(LoggerContext context, Encoder<ILoggingEvent> encoder) {
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(context);
         appender.setName("stderr");
@@ -62,8 +88,6 @@ public final class LogSetup {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         root.addAppender(appender);
-        parsed.forEach((logger, level) ->
-                context.getLogger(logger.equalsIgnoreCase("root") ? org.slf4j.Logger.ROOT_LOGGER_NAME : logger).setLevel(level));
     }
 
     /**
