@@ -69,8 +69,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
             }
             parsed.put(logger, level);
         });
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return; // another SLF4J backend on the class path (an embedding application's): leave it be
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)
+                || System.getProperty("logback.configurationFile") != null) {
+            return; // another SLF4J backend (an embedding application's), or a Logback configuration of the user's own
         }
         install(context, format.equals("json") ? json(context) : text(context));
         parsed.forEach((logger, level) ->
