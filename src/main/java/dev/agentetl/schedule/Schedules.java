@@ -71,12 +71,17 @@ public final class Schedules {
                 throw new IllegalArgumentException("agent-etl.schedule." + j.job() + ".cron: there is no job " + j.job()
                         + " (no route consumes direct:" + j.job() + ")");
             }
-            org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "scheduled-job")
-                    .routeId(j.triggerRoute())
-                    .parameter("job", j.job())
-                    .parameter("cron", j.cron())
-                    .add();
+            addTrigger(context, j);
         }
+    }
+
+    /** The trigger route of one job, from the {@code scheduled-job} template of routes/scheduled/. */
+    public static void addTrigger(CamelContext context, ScheduledJob job) throws Exception {
+        org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "scheduled-job")
+                .routeId(job.triggerRoute())
+                .parameter("job", job.job())
+                .parameter("cron", job.cron())
+                .add();
     }
 
     /**
