@@ -39,7 +39,16 @@ public final class AgentEtl implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(AppConfig.load(), System.out, System.err, true, args));
+        AppConfig config;
+        try {
+            config = AppConfig.load();
+        } catch (RuntimeException e) {
+            // a configuration file that cannot be read (conf/, the home folder's): its name and why, in one line
+            System.err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(Errors.oneLine(e)));
+            System.exit(1);
+            return;
+        }
+        System.exit(execute(config, System.out, System.err, true, args));
     }
 
     /**
