@@ -36,11 +36,32 @@ public final class Ingester {
 
     private final Path configuredStore;
 
+    /** The default of agent-etl.ingest.bulk-min-rows. */
+    public static final long DEFAULT_BULK_MIN_ROWS = 50_000;
+
+    private final long bulkMinRows;
+    private java.util.function.BooleanSupplier ownsTargets = () -> false;
+
     public Ingester(DataSource dataSource, String defaultZone, int busyMillis, Path configuredStore) {
+        this(dataSource, defaultZone, busyMillis, configuredStore, DEFAULT_BULK_MIN_ROWS);
+    }
+
+    /** @param bulkMinRows new rows a table must bring for its indexes and keys to be set aside while it is written (0: never) */
+    public Ingester(DataSource dataSource, String defaultZone, int busyMillis, Path configuredStore, long bulkMinRows) {
         this.dataSource = dataSource;
         this.defaultZone = defaultZone;
         this.busyMillis = busyMillis;
         this.configuredStore = configuredStore;
+        this.bulkMinRows = bulkMinRows;
+    }
+
+    /**
+     * Whether agent-etl created the interactions group where it is configured: only then are a big load's indexes
+     * and foreign keys set aside and rebuilt ({@code BulkLoad}); tables an application created keep theirs.
+     */
+    public Ingester ownsTargetsWhen(java.util.function.BooleanSupplier owns) {
+        this.ownsTargets = owns;
+        return this;
     }
 
     /** No request (a scheduled run): the configured store, incrementally. */
@@ -84,17 +105,23 @@ public final class Ingester {
                     }
                     List<TableIngest> jobs = new ArrayList<>();
                     List<TableIngest.Result> results = new ArrayList<>();
+                    java.time.ZoneId javaZone = java.time.ZoneId.of(zone);
+                    // local times are converted here only where this JVM and PostgreSQL agree on the zone
+                    TableIngest.Context context = new TableIngest.Context(Long.parseLong(storeId), runId, new java.util.HashMap<>(),
+                            DirectValue.sameAsPostgres(ids, javaZone) ? javaZone : null, bulkMinRows);
+                    boolean owns = ownsTargets.getAsBoolean();
                     for (Map.Entry<StoreTable, List<String>> e : found.entrySet()) {
-                        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().name()));
+                        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().name()), context);
                         long t0 = System.nanoTime();
                         try {
-                            job.stage(src, pg, keys, ids, request.full());
+                            job.stage(src, pg, keys, ids, request.full(), owns);
                         } catch (SQLException ex) {
                             throw new SQLException(store + ": " + e.getKey().name() + ": " + SqliteFiles.reason(ex), ex);
                         }
                         jobs.add(job);
                         long t1 = System.nanoTime();
                         TableIngest.Result r = job.apply(pg);
+                        job.finish(pg);
                         results.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
                                 r.rejectedBy(), 0, 0, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
                     }

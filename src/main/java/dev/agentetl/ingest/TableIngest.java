@@ -1,9 +1,9 @@
 package dev.agentetl.ingest;
 
+import dev.agentetl.consolidate.BulkLoad;
 import dev.agentetl.db.CopyBuffer;
 import org.apache.commons.codec.digest.MurmurHash3;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -32,14 +32,23 @@ final class TableIngest {
     private static final String STORE = "current_setting('agent_etl.ingest_store')::integer";
     private static final String RUN = "current_setting('agent_etl.ingest_run')::bigint";
 
+    /** Characters of COPY text a batch collects before it is handed to the writing thread. */
+    static final int BATCH_CHARS = 1 << 20;
+
+    /** What the run shares with each table: its store and run ids, the key maps in memory, how bulk loads are allowed. */
+    record Context(long storeId, long runId, Map<String, KeyRuns> keyMaps, java.time.ZoneId zone, long bulkMinRows) {
+    }
+
     private final StoreTable table;
     private final List<String> columns;          // source columns that the target has, id first
     private final Map<String, TargetColumn> target;
     private final String stage;
+    private final Context context;
 
-    TableIngest(StoreTable table, List<String> sourceColumns, Map<String, TargetColumn> target) {
+    TableIngest(StoreTable table, List<String> sourceColumns, Map<String, TargetColumn> target, Context context) {
         this.table = table;
         this.target = target;
+        this.context = context;
         this.columns = new ArrayList<>();
         for (String c : sourceColumns) if (target.containsKey(c) && !c.equals("id")) columns.add(c);
         this.stage = Sql.quote("_ingest_" + table.name());
@@ -52,96 +61,236 @@ final class TableIngest {
     private long read;
     private long unchanged;
     private long staged;
+    private long direct;
+    private final java.util.concurrent.atomic.AtomicLong stored = new java.util.concurrent.atomic.AtomicLong();
+    private boolean stageCreated;
+    private BulkLoad bulk;
     private final List<long[]> gone = new ArrayList<>();
 
     /**
      * Streams the store's rows, in key order, against the store's key map, in key order too (read on
      * {@code keys}, another connection, as committed: the advisory lock keeps other ingests of this store out).
-     * Only new rows and rows whose hash changed are staged, with their target id (a mapped one, or a new one
-     * from the target's sequence, drawn on {@code ids}); unchanged rows are counted and left alone, and mapped
-     * keys the store no longer has are kept for {@link #gone}. So a re-run ships nothing but hashes' worth of work.
+     * Unchanged rows are counted and left alone; mapped keys the store no longer has are kept for {@link #gone}.
+     * A new row whose every value the client is sure of ({@link DirectValue}), references mapped in memory
+     * ({@link KeyRuns}) included, is written straight into the target by COPY with its key-map row; every other
+     * new or changed row is staged, with its target id, for the checked path ({@link #apply}). Target ids come
+     * from the target's own sequence, drawn on {@code ids}. Writing runs on the pipe's thread while this one reads.
      */
-    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full) throws SQLException {
+    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full, boolean ownsTarget) throws SQLException {
         String sequence = sequence(pg);
+        KeyRuns keyMap = new KeyRuns();
+        context.keyMaps().put(table.name(), keyMap);
         long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src, keys);
+        long incoming = incoming(src, keys, after);
+        boolean directTable = incoming > 0 && directTable(pg);
+        if (directTable && ownsTarget && context.bulkMinRows() > 0) {
+            // a big load into a group agent-etl created: its indexes and foreign keys are set aside and rebuilt once
+            BulkLoad.Plan plan = BulkLoad.plan(pg, Sql.quote(table.name()), incoming, context.bulkMinRows());
+            if (plan != BulkLoad.Plan.NONE) bulk = BulkLoad.setAside(pg, Sql.quote(table.name()), plan, true);
+        }
+        StringBuilder names = new StringBuilder("_id, _hash, _state, _target, _checked");
+        StringBuilder targetNames = new StringBuilder("id");
+        StringBuilder select = new StringBuilder("SELECT id");
+        for (String c : columns) {
+            names.append(", ").append(Sql.quote(c));
+            targetNames.append(", ").append(Sql.quote(c));
+            select.append(", ").append(Sql.quote(c));
+        }
+        select.append(" FROM ").append(Sql.quote(table.name())).append(after >= 0 ? " WHERE id > " + after : "").append(" ORDER BY id");
+        CopyBuffer stageRows = new CopyBuffer(stage, names.toString());
+        CopyBuffer targetRows = new CopyBuffer(Sql.quote(table.name()), targetNames.toString());
+        CopyBuffer keyRows = new CopyBuffer("ingest_keys", "store_id, source_table, source_id, target_id, row_hash, first_run, last_run");
+        IdBlock block = new IdBlock(ids, sequence, incoming);
+        int n = columns.size();
+        TargetColumn[] types = columns.stream().map(target::get).toArray(TargetColumn[]::new);
+        boolean[] local = new boolean[n];
+        KeyRuns[] parents = new KeyRuns[n];       // a reference's parent map (null: not a reference, or by entity_type)
+        boolean[] byEntityType = new boolean[n];
+        int entityType = columns.indexOf("entity_type");
+        for (int i = 0; i < n; i++) {
+            String c = columns.get(i);
+            local[i] = table.localTimes().contains(c);
+            String parent = table.references().get(c);
+            if (parent == null) continue;
+            if (parent.equals(StoreTable.BY_ENTITY_TYPE)) {
+                byEntityType[i] = true;
+            } else {
+                parents[i] = parent.equals(table.name()) ? keyMap : context.keyMaps().getOrDefault(parent, new KeyRuns());
+            }
+        }
+        try (CopyPipe pipe = new CopyPipe(pg)) {
+            try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString());
+                 PreparedStatement kp = keys.prepareStatement("SELECT source_id, target_id, row_hash FROM ingest_keys "
+                         + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ? ORDER BY source_id")) {
+                kp.setString(1, table.name());
+                kp.setFetchSize(10_000);
+                if (after >= 0) kp.setMaxRows(1); // nothing mapped lies after the prefix: no map to walk
+                try (ResultSet mapped = kp.executeQuery()) {
+                    boolean more = after < 0 && mapped.next();
+                    Object[] row = new Object[n + 5];
+                    Object[] raws = new Object[n];
+                    Object[] out = new Object[n + 1];
+                    Object[] key = {context.storeId(), table.name(), null, null, null, context.runId(), context.runId()};
+                    StringBuilder hashed = new StringBuilder(512);
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        read++;
+                        while (more && mapped.getLong(1) < id) {
+                            gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
+                            more = mapped.next();
+                        }
+                        hashed.setLength(0);
+                        boolean sure = directTable;
+                        for (int i = 0; i < n; i++) {
+                            Object raw = rs.getObject(i + 2);
+                            raws[i] = raw;
+                            String v = text(raw);
+                            row[i + 5] = v;
+                            // a NULL and an empty text hash differently; the separators cannot occur in SQLite text here
+                            hashed.append(v == null ? "\u0000N" : v).append('\u0001');
+                            if (sure) {
+                                Object d = directValue(i, raw, raws, types, local, parents, byEntityType, entityType);
+                                if (d == DirectValue.UNSURE) {
+                                    sure = false;
+                                } else {
+                                    out[i + 1] = d;
+                                }
+                            }
+                        }
+                        long[] h = MurmurHash3.hash128x64(hashed.toString().getBytes(StandardCharsets.UTF_8));
+                        String hash = new java.util.UUID(h[0], h[1]).toString();
+                        if (more && mapped.getLong(1) == id) {
+                            boolean same = hash.equals(mapped.getString(3));
+                            long target = mapped.getLong(2);
+                            more = mapped.next();
+                            keyMap.add(id, target); // mapped in an earlier run: its target row is there
+                            if (same) {
+                                unchanged++;
+                                continue;
+                            }
+                            row[2] = "changed";
+                            row[3] = target;
+                        } else {
+                            long target = block.next();
+                            if (sure) {
+                                out[0] = target;
+                                targetRows.row(out);
+                                key[2] = id;
+                                key[3] = target;
+                                key[4] = hash;
+                                keyRows.row(key);
+                                keyMap.add(id, target);
+                                direct++;
+                                if (targetRows.pendingChars() + keyRows.pendingChars() > BATCH_CHARS) {
+                                    pipe.send(targetRows.take(), stored);
+                                    pipe.send(keyRows.take(), null);
+                                }
+                                continue;
+                            }
+                            row[2] = "new";
+                            row[3] = target;
+                        }
+                        boolean checked = true;
+                        for (int i = 0; i < n && checked; i++) checked = types[i].vouchesFor(raws[i]);
+                        row[0] = id;
+                        row[1] = hash;
+                        row[4] = checked;
+                        if (!stageCreated) {
+                            pipe.run(this::createStage);
+                            stageCreated = true;
+                        }
+                        stageRows.row(row);
+                        staged++;
+                        if (stageRows.pendingChars() > BATCH_CHARS) pipe.send(stageRows.take(), null);
+                    }
+                    while (more) {
+                        gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
+                        more = mapped.next();
+                    }
+                }
+            }
+            // parents' rows before their children's; the staged rows last (apply reads them)
+            pipe.send(targetRows.take(), stored);
+            pipe.send(keyRows.take(), null);
+            pipe.send(stageRows.take(), null);
+            pipe.drain();
+        }
+    }
+
+    /** The value written straight into the target for column {@code i}, or UNSURE. */
+    private Object directValue(int i, Object raw, Object[] raws, TargetColumn[] types, boolean[] local, KeyRuns[] parents,
+                               boolean[] byEntityType, int entityType) {
+        if (raw == null) return null;
+        KeyRuns parent = parents[i];
+        if (byEntityType[i] && entityType >= 0 && entityType < i) {
+            String parentTable = switch (String.valueOf(raws[entityType])) {
+                case "session" -> "sessions";
+                case "test_case" -> "test_cases";
+                case "tool_call" -> "tool_calls";
+                default -> null;
+            };
+            parent = parentTable == null ? null : context.keyMaps().get(parentTable);
+            if (parent == null) return DirectValue.UNSURE;
+        } else if (byEntityType[i]) {
+            return DirectValue.UNSURE;
+        }
+        if (parent != null) {
+            if (!(raw instanceof Long || raw instanceof Integer)) return DirectValue.UNSURE;
+            long t = parent.target(((Number) raw).longValue());
+            return t < 0 ? DirectValue.UNSURE : t;
+        }
+        return DirectValue.of(types[i].type(), raw, context.zone(), local[i]);
+    }
+
+    /**
+     * Whether the table's new rows may be written straight into the target: every column of a type the client
+     * converts, and no natural key another source may already hold (unless the target is empty: nothing to collide with).
+     */
+    private boolean directTable(Connection pg) throws SQLException {
+        for (String c : columns) {
+            if (!table.references().containsKey(c) && !DirectValue.TYPES.contains(target.get(c).type())) return false;
+        }
+        if (table.naturalKey() == null || !columns.contains(table.naturalKey())) return true;
+        try (Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + Sql.quote(table.name()) + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** Source rows after the last one mapped (the new rows of an app that appends): sizes the id blocks and bulk loads. */
+    private long incoming(Connection src, Connection keys, long after) throws SQLException {
+        long lastMapped;
+        try (PreparedStatement ps = keys.prepareStatement("SELECT coalesce(max(source_id), 0) FROM ingest_keys "
+                + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ?")) {
+            ps.setString(1, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lastMapped = rs.getLong(1);
+            }
+        }
+        try (Statement st = src.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM " + Sql.quote(table.name()))) {
+            rs.next();
+            return Math.max(0, rs.getLong(1) - Math.max(lastMapped, after));
+        }
+    }
+
+    private void createStage(Connection pg) throws SQLException {
         try (Statement st = pg.createStatement()) {
             StringBuilder ddl = new StringBuilder("CREATE TEMP TABLE " + stage
-                    + " (_id bigint PRIMARY KEY, _hash uuid NOT NULL, _state text NOT NULL, _target bigint NOT NULL, _checked boolean NOT NULL,"
+                    + " (_id bigint NOT NULL, _hash uuid NOT NULL, _state text NOT NULL, _target bigint NOT NULL, _checked boolean NOT NULL,"
                     + " _reject text, _detail text");
             for (String c : columns) ddl.append(", ").append(Sql.quote(c)).append(" text");
             st.execute(ddl.append(") ON COMMIT DROP").toString());
         }
-        StringBuilder names = new StringBuilder("_id, _hash, _state, _target, _checked");
-        StringBuilder select = new StringBuilder("SELECT id");
-        for (String c : columns) {
-            names.append(", ").append(Sql.quote(c));
-            select.append(", ").append(Sql.quote(c));
-        }
-        select.append(" FROM ").append(Sql.quote(table.name())).append(after >= 0 ? " WHERE id > " + after : "").append(" ORDER BY id");
-        CopyBuffer buffer = new CopyBuffer(stage, names.toString());
-        CopyIn in = buffer.open(pg.unwrap(PGConnection.class).getCopyAPI());
-        IdBlock block = new IdBlock(ids, sequence);
-        try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString());
-             PreparedStatement kp = keys.prepareStatement("SELECT source_id, target_id, row_hash FROM ingest_keys "
-                     + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ? ORDER BY source_id")) {
-            kp.setString(1, table.name());
-            kp.setFetchSize(10_000);
-            if (after >= 0) kp.setMaxRows(1); // nothing mapped lies after the prefix: no map to walk
-            try (ResultSet mapped = kp.executeQuery()) {
-                boolean more = after < 0 && mapped.next();
-                Object[] row = new Object[columns.size() + 5];
-                TargetColumn[] types = columns.stream().map(target::get).toArray(TargetColumn[]::new);
-                StringBuilder hashed = new StringBuilder(512);
-                while (rs.next()) {
-                    long id = rs.getLong(1);
-                    read++;
-                    while (more && mapped.getLong(1) < id) {
-                        gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
-                        more = mapped.next();
-                    }
-                    hashed.setLength(0);
-                    boolean checked = true;
-                    for (int i = 0; i < columns.size(); i++) {
-                        Object raw = rs.getObject(i + 2);
-                        String v = text(raw);
-                        checked = checked && types[i].vouchesFor(raw);
-                        row[i + 5] = v;
-                        // a NULL and an empty text hash differently; the separators cannot occur in SQLite text here
-                        hashed.append(v == null ? "\u0000N" : v).append('\u0001');
-                    }
-                    long[] h = MurmurHash3.hash128x64(hashed.toString().getBytes(StandardCharsets.UTF_8));
-                    String hash = new java.util.UUID(h[0], h[1]).toString();
-                    if (more && mapped.getLong(1) == id) {
-                        boolean same = hash.equals(mapped.getString(3));
-                        long target = mapped.getLong(2);
-                        more = mapped.next();
-                        if (same) {
-                            unchanged++;
-                            continue;
-                        }
-                        row[2] = "changed";
-                        row[3] = target;
-                    } else {
-                        row[2] = "new";
-                        row[3] = block.next();
-                    }
-                    row[0] = id;
-                    row[1] = hash;
-                    row[4] = checked;
-                    buffer.row(row);
-                    staged++;
-                    if (buffer.pendingChars() > (64 << 10)) buffer.drainTo(in);
-                }
-                while (more) {
-                    gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
-                    more = mapped.next();
-                }
-            }
-            buffer.drainTo(in);
-            in.endCopy();
-        } catch (SQLException | RuntimeException e) {
-            if (in.isActive()) in.cancelCopy();
-            throw e;
+    }
+
+    /** After the table is written: indexes and foreign keys set aside are put back (each key checked over the whole table). */
+    void finish(Connection pg) throws SQLException {
+        if (bulk != null) {
+            bulk.putBack(pg);
+            bulk = null;
         }
     }
 
@@ -173,28 +322,36 @@ final class TableIngest {
         return max;
     }
 
-    /** Target ids drawn from the target's own sequence in blocks, on a connection of their own (not in COPY). */
+    /**
+     * Target ids drawn from the target's own sequence in blocks, on a connection of their own (not in COPY);
+     * the first block sized by the rows expected, so a small increment does not use up ten thousand ids.
+     */
     private static final class IdBlock {
+        private static final int MAX = 10_000;
         private final Connection c;
         private final String sequence;
-        private final long[] ids = new long[10_000];
-        private int next = ids.length;
+        private final long[] ids = new long[MAX];
+        private int want;
+        private int filled;
+        private int next;
 
-        IdBlock(Connection c, String sequence) {
+        IdBlock(Connection c, String sequence, long expected) {
             this.c = c;
             this.sequence = sequence;
+            this.want = (int) Math.max(16, Math.min(MAX, expected));
         }
 
         long next() throws SQLException {
-            if (next == ids.length) {
+            if (next == filled) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT nextval(?::regclass) FROM generate_series(1, ?)")) {
                     ps.setString(1, sequence);
-                    ps.setInt(2, ids.length);
+                    ps.setInt(2, want);
                     try (ResultSet rs = ps.executeQuery()) {
-                        for (int i = 0; rs.next(); i++) ids[i] = rs.getLong(1);
+                        for (filled = 0; rs.next(); filled++) ids[filled] = rs.getLong(1);
                     }
                 }
                 next = 0;
+                want = MAX; // more rows than expected (changed rows, a guess too low): full blocks from now on
             }
             return ids[next++];
         }
@@ -221,8 +378,15 @@ final class TableIngest {
 
     /** Checks, matches and writes the staged rows; returns the counts (deletions are counted by {@link #gone}). */
     Result apply(Connection pg) throws SQLException {
+        if (stored.get() != direct) {
+            throw new SQLException(table.name() + " does not reconcile: " + direct + " rows sent straight to the target, "
+                    + stored.get() + " stored");
+        }
         if (staged == 0) {
-            return new Result(table.name(), read, 0, 0, unchanged, 0, Map.of(), 0, 0, 0, 0);
+            if (direct + unchanged != read) {
+                throw new SQLException(table.name() + " does not reconcile: read " + read + ", inserted " + direct + ", unchanged " + unchanged);
+            }
+            return new Result(table.name(), read, direct, 0, unchanged, 0, Map.of(), 0, 0, 0, 0);
         }
         // the staging table is new and the key map grew in this transaction: without statistics the planner
         // takes both for nearly empty and joins them row by row (a 100,000-row store took minutes)
@@ -259,7 +423,8 @@ final class TableIngest {
                 }
             }
         }
-        if (counted != staged || staged + unchanged != read || inserted + updated + unchanged + rejected != read) {
+        inserted += direct;
+        if (counted != staged || staged + direct + unchanged != read || inserted + updated + unchanged + rejected != read) {
             throw new SQLException(table.name() + " does not reconcile: read " + read + ", inserted " + inserted + ", updated "
                     + updated + ", unchanged " + unchanged + ", rejected " + rejected);
         }
