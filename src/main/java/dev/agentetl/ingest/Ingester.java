@@ -29,6 +29,7 @@ import java.util.Map;
 public final class Ingester {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Ingester.class);
 
     private final DataSource dataSource;
     private final String defaultZone;
@@ -73,6 +74,7 @@ public final class Ingester {
         java.time.ZoneId.of(zone); // an unknown zone is refused before anything is read
         String store = file.toRealPath().toString();
         try (StoreSnapshot snapshot = StoreSnapshot.of(file, busyMillis)) {
+            LOG.debug("snapshot of {} in {} ms", file, (System.nanoTime() - started) / 1_000_000);
             Connection src = snapshot.connection();
             List<String> present = tables(src);
             Map<StoreTable, List<String>> found = probe(src, file, present);
@@ -122,6 +124,8 @@ public final class Ingester {
                         long t1 = System.nanoTime();
                         TableIngest.Result r = job.apply(pg);
                         job.finish(pg);
+                        LOG.debug("{}: staged in {} ms, applied in {} ms", e.getKey().name(), (t1 - t0) / 1_000_000,
+                                (System.nanoTime() - t1) / 1_000_000);
                         results.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
                                 r.rejectedBy(), 0, 0, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
                     }
@@ -129,7 +133,10 @@ public final class Ingester {
                     List<TableIngest> reversed = new ArrayList<>(jobs);
                     Collections.reverse(reversed);
                     Map<String, long[]> gone = new LinkedHashMap<>();
-                    for (TableIngest job : reversed) gone.put(job.name(), job.gone(pg, request.syncDeletes()));
+                    for (TableIngest job : reversed) {
+                        gone.put(job.name(), job.gone(pg, request.syncDeletes()));
+                        job.recordCounts(pg, request.full());
+                    }
                     List<TableIngest.Result> finalResults = new ArrayList<>();
                     for (TableIngest.Result r : results) {
                         long[] g = gone.get(r.table());

@@ -62,6 +62,12 @@ final class TableIngest {
     private long unchanged;
     private long staged;
     private long direct;
+    private long wholeHits;
+    private long mappedBefore;   // keys of this table the map held before the run (ingest_tables)
+    private long lastBefore;     // and the highest of them
+    private long keysAdded;
+    private long keysRemoved;
+    private long lastAdded;
     private final java.util.concurrent.atomic.AtomicLong stored = new java.util.concurrent.atomic.AtomicLong();
     private boolean stageCreated;
     private BulkLoad bulk;
@@ -77,11 +83,20 @@ final class TableIngest {
      * from the target's own sequence, drawn on {@code ids}. Writing runs on the pipe's thread while this one reads.
      */
     void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full, boolean ownsTarget) throws SQLException {
-        String sequence = sequence(pg);
         KeyRuns keyMap = new KeyRuns();
         context.keyMaps().put(table.name(), keyMap);
-        long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src, keys);
-        long incoming = incoming(src, keys, after);
+        readCounts(keys);
+        long storeMax;
+        try (Statement st = src.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM " + Sql.quote(table.name()))) {
+            rs.next();
+            storeMax = rs.getLong(1);
+        }
+        if (storeMax <= 0 && mappedBefore == 0) return; // an empty table never ingested: nothing to read, nothing gone
+        String sequence = sequence(pg);
+        long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src);
+        // the rows after the last one mapped (the new rows of an app that appends): sizes the id blocks and bulk loads
+        long incoming = Math.max(0, storeMax - Math.max(lastBefore, after));
         boolean directTable = incoming > 0 && directTable(pg);
         if (directTable && ownsTarget && context.bulkMinRows() > 0) {
             // a big load into a group agent-etl created: its indexes and foreign keys are set aside and rebuilt once
@@ -95,6 +110,20 @@ final class TableIngest {
             names.append(", ").append(Sql.quote(c));
             targetNames.append(", ").append(Sql.quote(c));
             select.append(", ").append(Sql.quote(c));
+        }
+        // every row compared with the map: SQLite hands over each row's hash input whole (see unchangedRow)
+        boolean compare = after < 0 && mappedBefore > 0 && !columns.isEmpty() && columns.size() < 63;
+        if (compare) {
+            // per row: whether a value is REAL or BLOB (its text is Java's, not SQLite's), which values are NULL, and
+            // every value's text joined by \u0001 in one string: one value handed over instead of one per column
+            StringBuilder odd = new StringBuilder(), nulls = new StringBuilder(), whole = new StringBuilder();
+            for (int i = 0; i < columns.size(); i++) {
+                String q = Sql.quote(columns.get(i));
+                odd.append(i == 0 ? "" : " OR ").append("typeof(").append(q).append(") IN ('real', 'blob')");
+                nulls.append(i == 0 ? "" : " | ").append("((").append(q).append(" IS NULL) << ").append(i).append(')');
+                whole.append(i == 0 ? "" : ", ").append("coalesce(CAST(").append(q).append(" AS TEXT), '')");
+            }
+            select.append(", (").append(odd).append("), (").append(nulls).append("), concat_ws(char(1), ").append(whole).append(')');
         }
         select.append(" FROM ").append(Sql.quote(table.name())).append(after >= 0 ? " WHERE id > " + after : "").append(" ORDER BY id");
         CopyBuffer stageRows = new CopyBuffer(stage, names.toString());
@@ -118,15 +147,20 @@ final class TableIngest {
                 parents[i] = parent.equals(table.name()) ? keyMap : context.keyMaps().getOrDefault(parent, new KeyRuns());
             }
         }
+        long t0 = System.nanoTime();
+        long sqliteNanos = 0, mapNanos = 0;
         try (CopyPipe pipe = new CopyPipe(pg)) {
             try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString());
                  PreparedStatement kp = keys.prepareStatement("SELECT source_id, target_id, row_hash FROM ingest_keys "
                          + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ? ORDER BY source_id")) {
                 kp.setString(1, table.name());
                 kp.setFetchSize(10_000);
-                if (after >= 0) kp.setMaxRows(1); // nothing mapped lies after the prefix: no map to walk
-                try (ResultSet mapped = kp.executeQuery()) {
-                    boolean more = after < 0 && mapped.next();
+                // nothing mapped lies after the prefix, and nothing is mapped before a first run: no map to walk
+                boolean walk = after < 0 && mappedBefore > 0;
+                if (!walk) kp.setMaxRows(1);
+                try (ResultSet mapped = walk ? kp.executeQuery() : null) {
+                    boolean more = walk && mapped.next();
+                    mapNanos = System.nanoTime() - t0;
                     Object[] row = new Object[n + 5];
                     Object[] raws = new Object[n];
                     Object[] out = new Object[n + 1];
@@ -138,6 +172,15 @@ final class TableIngest {
                         while (more && mapped.getLong(1) < id) {
                             gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
                             more = mapped.next();
+                        }
+                        if (compare && more && mapped.getLong(1) == id && rs.getInt(n + 2) == 0
+                                && wholeRow(rs.getString(n + 4), rs.getLong(n + 3), n, hashed)
+                                && hashOf(hashed.toString()).equals(mapped.getString(3))) {
+                            keyMap.add(id, mapped.getLong(2));
+                            more = mapped.next();
+                            unchanged++;
+                            wholeHits++;
+                            continue;
                         }
                         hashed.setLength(0);
                         boolean sure = directTable;
@@ -157,8 +200,7 @@ final class TableIngest {
                                 }
                             }
                         }
-                        long[] h = MurmurHash3.hash128x64(hashed.toString().getBytes(StandardCharsets.UTF_8));
-                        String hash = new java.util.UUID(h[0], h[1]).toString();
+                        String hash = hashOf(hashed.toString());
                         if (more && mapped.getLong(1) == id) {
                             boolean same = hash.equals(mapped.getString(3));
                             long target = mapped.getLong(2);
@@ -181,6 +223,7 @@ final class TableIngest {
                                 keyRows.row(key);
                                 keyMap.add(id, target);
                                 direct++;
+                                lastAdded = id;
                                 if (targetRows.pendingChars() + keyRows.pendingChars() > BATCH_CHARS) {
                                     pipe.send(targetRows.take(), stored);
                                     pipe.send(keyRows.take(), null);
@@ -214,7 +257,43 @@ final class TableIngest {
             pipe.send(keyRows.take(), null);
             pipe.send(stageRows.take(), null);
             pipe.drain();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: read {}, unchanged {} ({} by their whole text), written straight {}, staged {}; "
+                        + "{} ms before the first row of the map, {} ms in all", table.name(), read,
+                        unchanged, wholeHits, direct, staged, mapNanos / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
+            }
         }
+    }
+
+    /**
+     * The hash input of a row from its values joined by \u0001 and the bits of its NULL values, as the per-column
+     * path builds it; false when the text cannot be split back exactly (a value holding \u0001 itself).
+     */
+    static boolean wholeRow(String whole, long nulls, int n, StringBuilder out) {
+        out.setLength(0);
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+            int to = i == n - 1 ? whole.length() : whole.indexOf('\u0001', from);
+            if (to < 0 || (i == n - 1 && whole.indexOf('\u0001', from) >= 0)) return false;
+            if ((nulls >>> i & 1) != 0) {
+                if (to != from) return false;
+                out.append("\u0000N");
+            } else {
+                out.append(whole, from, to);
+            }
+            out.append('\u0001');
+            from = to + 1;
+        }
+        return true;
+    }
+
+    /**
+     * A row's hash, kept in the key map: 128 bits of MurmurHash3 over its values' text, each followed by \u0001,
+     * NULL as \u0000N (the same for every version of ingest: a different one would take every row for changed).
+     */
+    private static String hashOf(String values) {
+        long[] h = MurmurHash3.hash128x64(values.getBytes(StandardCharsets.UTF_8));
+        return new java.util.UUID(h[0], h[1]).toString();
     }
 
     /** The value written straight into the target for column {@code i}, or UNSURE. */
@@ -258,22 +337,33 @@ final class TableIngest {
         }
     }
 
-    /** Source rows after the last one mapped (the new rows of an app that appends): sizes the id blocks and bulk loads. */
-    private long incoming(Connection src, Connection keys, long after) throws SQLException {
-        long lastMapped;
-        try (PreparedStatement ps = keys.prepareStatement("SELECT coalesce(max(source_id), 0) FROM ingest_keys "
+    /** The key map's count and highest key for this table of the store, as the last run left them (ingest_tables). */
+    private void readCounts(Connection keys) throws SQLException {
+        try (PreparedStatement ps = keys.prepareStatement("SELECT mapped_rows, last_source_id FROM ingest_tables "
                 + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ?")) {
             ps.setString(1, table.name());
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                lastMapped = rs.getLong(1);
+                if (rs.next()) {
+                    mappedBefore = rs.getLong(1);
+                    lastBefore = rs.getLong(2);
+                }
             }
         }
-        try (Statement st = src.createStatement();
-             ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM " + Sql.quote(table.name()))) {
-            rs.next();
-            return Math.max(0, rs.getLong(1) - Math.max(lastMapped, after));
-        }
+    }
+
+    /**
+     * Keeps ingest_tables in step with the key map, in the run's transaction: the keys added and removed are
+     * counted; a --full run, and one that removed keys, count the map itself.
+     */
+    void recordCounts(Connection pg, boolean full) throws SQLException {
+        if (!full && keysRemoved == 0 && keysAdded == 0) return;
+        String counts = full || keysRemoved > 0
+                ? "SELECT count(*), coalesce(max(source_id), 0) FROM ingest_keys WHERE store_id = " + STORE + " AND source_table = "
+                        + Sql.literal(table.name())
+                : "SELECT " + (mappedBefore + keysAdded) + "::bigint, " + Math.max(lastBefore, lastAdded) + "::bigint";
+        exec(pg, "INSERT INTO ingest_tables (store_id, source_table, mapped_rows, last_source_id) SELECT " + STORE + ", "
+                + Sql.literal(table.name()) + ", c.* FROM (" + counts + ") c ON CONFLICT (store_id, source_table) DO UPDATE"
+                + " SET mapped_rows = EXCLUDED.mapped_rows, last_source_id = EXCLUDED.last_source_id");
     }
 
     private void createStage(Connection pg) throws SQLException {
@@ -298,28 +388,22 @@ final class TableIngest {
      * For a table the app only appends to: when the store still has exactly the rows mapped so far (as many
      * rows up to the highest mapped key as the map holds), those are taken as unchanged and only the rows
      * after it are read; returns that key, or -1 (a row went missing or was rejected before: every row is
-     * compared). {@code --full} compares every row of every table.
+     * compared). {@code --full} compares every row of every table. Rows up to the key are counted as all rows
+     * less those after it: counting all rows reads SQLite's smallest index, a range of keys reads the table.
      */
-    private long unchangedPrefix(Connection src, Connection keys) throws SQLException {
-        long mapped, max;
-        try (PreparedStatement ps = keys.prepareStatement("SELECT count(*), coalesce(max(source_id), 0) FROM ingest_keys "
-                + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ?")) {
-            ps.setString(1, table.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                mapped = rs.getLong(1);
-                max = rs.getLong(2);
-            }
-        }
-        if (mapped == 0) return -1;
+    private long unchangedPrefix(Connection src) throws SQLException {
+        if (mappedBefore == 0) return -1;
+        long upTo;
         try (Statement st = src.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Sql.quote(table.name()) + " WHERE id <= " + max)) {
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM " + Sql.quote(table.name()) + ") - (SELECT count(*) FROM "
+                     + Sql.quote(table.name()) + " WHERE id > " + lastBefore + ")")) {
             rs.next();
-            if (rs.getLong(1) != mapped) return -1;
+            upTo = rs.getLong(1);
         }
-        read += mapped;
-        unchanged += mapped;
-        return max;
+        if (upTo != mappedBefore) return -1;
+        read += mappedBefore;
+        unchanged += mappedBefore;
+        return lastBefore;
     }
 
     /**
@@ -382,6 +466,7 @@ final class TableIngest {
             throw new SQLException(table.name() + " does not reconcile: " + direct + " rows sent straight to the target, "
                     + stored.get() + " stored");
         }
+        keysAdded += direct;
         if (staged == 0) {
             if (direct + unchanged != read) {
                 throw new SQLException(table.name() + " does not reconcile: read " + read + ", inserted " + direct + ", unchanged " + unchanged);
@@ -399,9 +484,14 @@ final class TableIngest {
                     + " WHERE s._reject IS NULL AND s._state = 'new' AND EXISTS (SELECT 1 FROM " + Sql.quote(table.name())
                     + " t WHERE t." + key + " = s." + key + ")");
         }
-        exec(pg, "INSERT INTO ingest_keys (store_id, source_table, source_id, target_id, row_hash, first_run, last_run) SELECT "
+        keysAdded += exec(pg, "INSERT INTO ingest_keys (store_id, source_table, source_id, target_id, row_hash, first_run, last_run) SELECT "
                 + STORE + ", " + Sql.literal(table.name()) + ", _id, _target, _hash, " + RUN + ", " + RUN + " FROM " + stage
                 + " WHERE _state = 'new' AND _reject IS NULL");
+        try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(_id), 0) FROM " + stage
+                + " WHERE _state = 'new' AND _reject IS NULL")) {
+            rs.next();
+            lastAdded = Math.max(lastAdded, rs.getLong(1));
+        }
         if (staged >= 1000) exec(pg, "ANALYZE ingest_keys");
         exec(pg, "UPDATE ingest_keys k SET row_hash = s._hash, last_run = " + RUN + " FROM " + stage + " s WHERE s._state = 'changed'"
                 + " AND s._reject IS NULL AND k.store_id = " + STORE + " AND k.source_table = " + Sql.literal(table.name()) + " AND k.source_id = s._id");
@@ -522,7 +612,7 @@ final class TableIngest {
             throw new SQLException(e);
         }
         long deleted = exec(pg, "DELETE FROM " + Sql.quote(table.name()) + " t USING " + list + " g WHERE t.id = g.target_id");
-        exec(pg, "DELETE FROM ingest_keys k USING " + list + " g WHERE k.store_id = " + STORE + " AND k.source_table = "
+        keysRemoved += exec(pg, "DELETE FROM ingest_keys k USING " + list + " g WHERE k.store_id = " + STORE + " AND k.source_table = "
                 + Sql.literal(table.name()) + " AND k.source_id = g.source_id");
         return new long[]{gone.size(), deleted};
     }
