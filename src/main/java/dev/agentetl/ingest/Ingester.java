@@ -1,5 +1,7 @@
 package dev.agentetl.ingest;
 
+import dev.agentetl.progress.Progress;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentetl.db.GroupContract;
 import dev.agentetl.db.Group;
@@ -112,11 +114,14 @@ public final class Ingester {
                     TableIngest.Context context = new TableIngest.Context(Long.parseLong(storeId), runId, new java.util.HashMap<>(),
                             DirectValue.sameAsPostgres(ids, javaZone) ? javaZone : null, bulkMinRows);
                     boolean owns = ownsTargets.getAsBoolean();
+                    // rows read from the store, out of its row count (an incremental run reads fewer: the bar ends early)
+                    try (Progress progress = Progress.start("ingest " + file.getFileName(), "rows", storeRows(src, found.keySet()))) {
                     for (Map.Entry<StoreTable, List<String>> e : found.entrySet()) {
+                        progress.note(e.getKey().name());
                         TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().name()), context);
                         long t0 = System.nanoTime();
                         try {
-                            job.stage(src, pg, keys, ids, request.full(), owns);
+                            job.stage(src, pg, keys, ids, request.full(), owns, progress);
                         } catch (SQLException ex) {
                             throw new SQLException(store + ": " + e.getKey().name() + ": " + SqliteFiles.reason(ex), ex);
                         }
@@ -128,6 +133,7 @@ public final class Ingester {
                                 (System.nanoTime() - t1) / 1_000_000);
                         results.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
                                 r.rejectedBy(), 0, 0, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+                    }
                     }
                     // rows gone at the source: children before their parents
                     List<TableIngest> reversed = new ArrayList<>(jobs);
@@ -270,5 +276,20 @@ public final class Ingester {
         } catch (SQLException ignored) {
             // the job run records the failure too
         }
+    }
+
+    /** Rows in the store's tables to ingest, by their highest key (exact for a store nothing was deleted from; no count); 0 when it cannot say. */
+    private static long storeRows(Connection src, java.util.Set<StoreTable> tables) {
+        long rows = 0;
+        try (Statement st = src.createStatement()) {
+            for (StoreTable t : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM " + Sql.quote(t.name()))) {
+                    if (rs.next()) rows += rs.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            return 0; // only a bar's total
+        }
+        return rows;
     }
 }

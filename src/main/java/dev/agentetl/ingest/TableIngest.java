@@ -63,6 +63,7 @@ final class TableIngest {
     private long staged;
     private long direct;
     private long wholeHits;
+    private long looped;         // rows read one by one (for the progress bar: steps of 1024, the rest at the end)
     private long mappedBefore;   // keys of this table the map held before the run (ingest_tables)
     private long lastBefore;     // and the highest of them
     private long keysAdded;
@@ -82,7 +83,8 @@ final class TableIngest {
      * new or changed row is staged, with its target id, for the checked path ({@link #apply}). Target ids come
      * from the target's own sequence, drawn on {@code ids}. Writing runs on the pipe's thread while this one reads.
      */
-    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full, boolean ownsTarget) throws SQLException {
+    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full, boolean ownsTarget,
+               dev.agentetl.progress.Progress progress) throws SQLException {
         KeyRuns keyMap = new KeyRuns();
         context.keyMaps().put(table.name(), keyMap);
         readCounts(keys);
@@ -95,6 +97,7 @@ final class TableIngest {
         if (storeMax <= 0 && mappedBefore == 0) return; // an empty table never ingested: nothing to read, nothing gone
         String sequence = sequence(pg);
         long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src);
+        if (after >= 0) progress.step(mappedBefore); // taken as unchanged without reading them
         // the rows after the last one mapped (the new rows of an app that appends): sizes the id blocks and bulk loads
         long incoming = Math.max(0, storeMax - Math.max(lastBefore, after));
         boolean directTable = incoming > 0 && directTable(pg);
@@ -169,6 +172,7 @@ final class TableIngest {
                     while (rs.next()) {
                         long id = rs.getLong(1);
                         read++;
+                        if ((++looped & 1023) == 0) progress.step(1024);
                         while (more && mapped.getLong(1) < id) {
                             gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
                             more = mapped.next();
@@ -257,6 +261,7 @@ final class TableIngest {
             pipe.send(keyRows.take(), null);
             pipe.send(stageRows.take(), null);
             pipe.drain();
+            progress.step(looped & 1023);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{}: read {}, unchanged {} ({} by their whole text), written straight {}, staged {}; "
                         + "{} ms before the first row of the map, {} ms in all", table.name(), read,
