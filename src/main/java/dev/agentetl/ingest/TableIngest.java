@@ -502,6 +502,15 @@ final class TableIngest {
                 + " AND s._reject IS NULL AND k.store_id = " + STORE + " AND k.source_table = " + Sql.literal(table.name()) + " AND k.source_id = s._id");
         long inserted = exec(pg, insert());
         long updated = exec(pg, update());
+        // the rows just written are there now: the tables after this one reference them straight from memory
+        // (e.g. an increment's new sessions, checked here because others may hold their session_id, and their messages)
+        KeyRuns keyMap = context.keyMaps().get(table.name());
+        if (keyMap != null && inserted > 0) {
+            try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT _id, _target FROM " + stage
+                    + " WHERE _state = 'new' AND _reject IS NULL ORDER BY _id")) {
+                while (rs.next()) keyMap.add(rs.getLong(1), rs.getLong(2));
+            }
+        }
         exec(pg, "INSERT INTO ingest_rejects (run_id, source_table, source_id, reason, detail) SELECT " + RUN + ", "
                 + Sql.literal(table.name()) + ", _id, _reject, left(_detail, 500) FROM " + stage + " WHERE _reject IS NOT NULL");
         Map<String, Long> byReason = new LinkedHashMap<>();
