@@ -2,12 +2,18 @@ package dev.agentetl.cli;
 
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.Errors;
+import dev.agentetl.runtime.LogSetup;
 import dev.agentetl.runtime.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code agent-etl <command>}: parses, runs one job, prints its report to stdout, exits with its status. */
 @Command(name = "agent-etl", mixinStandardHelpOptions = true, versionProvider = AgentEtl.VersionProvider.class,
@@ -17,7 +23,9 @@ import java.io.PrintWriter;
                 CommandLine.HelpCommand.class})
 public final class AgentEtl implements Runnable {
 
-    final AppConfig config;
+    /** The configuration before the files of --config. */
+    private final AppConfig base;
+    private AppConfig config;
     final PrintStream out;
     final PrintStream err;
     /** This process is agent-etl's own: a command stops its job on SIGTERM or Ctrl-C (see {@link StopSignals}). */
@@ -28,7 +36,7 @@ public final class AgentEtl implements Runnable {
     boolean json;
 
     AgentEtl(AppConfig config, PrintStream out, PrintStream err, boolean ownProcess) {
-        this.config = config;
+        this.base = config;
         this.out = out;
         this.err = err;
         this.ownProcess = ownProcess;
@@ -94,10 +102,45 @@ public final class AgentEtl implements Runnable {
         return space < 0 ? "" : q.substring(space + 1);
     }
 
+    @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT, converter = ExistingFile.class,
+            description = "A properties file of settings, over the defaults, conf/agent-etl.properties and the home "
+                    + "folder's agent-etl.properties, under environment variables and -D; may be repeated (later wins).")
+    List<Path> configFiles = new ArrayList<>();
+
+    /**
+     * The configuration of this command line: with the files of --config, and, in agent-etl's own process, applied to
+     * the logging as well.
+     */
+    AppConfig config() {
+        if (config == null) {
+            AppConfig loaded = base.withConfigFiles(configFiles);
+            if (ownProcess) {
+                LogSetup.apply(loaded);
+            }
+            config = loaded;
+        }
+        return config;
+    }
+
     @Override
     public void run() {
         // no command given: show what there is
         new CommandLine(this).usage(out);
+    }
+
+    /** --config names a file that must be there: a usage error (exit 2) otherwise, before anything starts. */
+    static final class ExistingFile implements CommandLine.ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            Path file = Path.of(value);
+            if (!Files.isRegularFile(file)) {
+                throw new CommandLine.TypeConversionException("no such file: " + value);
+            }
+            if (!Files.isReadable(file)) {
+                throw new CommandLine.TypeConversionException("cannot read " + value);
+            }
+            return file;
+        }
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {
