@@ -48,8 +48,9 @@ public final class AgentEtl implements Runnable {
             config = AppConfig.load();
         } catch (RuntimeException e) {
             // a configuration file that cannot be read (conf/, the home folder's): its name and why, in one line
-            System.err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(Errors.oneLine(e)));
-            System.exit(1);
+            String reason = dev.agentetl.runtime.Secrets.scrub(Errors.oneLine(e));
+            System.err.println("agent-etl: " + reason);
+            System.exit(jsonAsked(args) ? new JsonDocument("", null).error(reason).print(System.out, JsonDocument.Status.failed, 1) : 1);
             return;
         }
         System.exit(execute(config, System.out, System.err, true, args));
