@@ -62,6 +62,11 @@ record ArchiveScope(List<Table> tables) {
         }
     }
 
+    /** Seed 000's tables whose rows entity_tags can name (its entity_type is the name in the singular). */
+    private static final java.util.Set<String> TAGGABLE = java.util.Set.of("sessions", "messages", "tool_calls", "tool_results",
+            "llm_responses", "test_cases", "test_runs", "judge_evaluations", "reasoning_steps", "performance_metrics",
+            "ab_tests", "ab_test_results", "configurations");
+
     private static final List<String> TIME_COLUMNS = List.of("created_at", "started_at", "timestamp", "changed_at");
 
     Table root() {
@@ -200,7 +205,7 @@ record ArchiveScope(List<Table> tables) {
         }
         Table tags = table(c, schema, "entity_tags", false);
         for (Table t : found.values()) {
-            if (t.schema.equals(schema) && t.name.endsWith("s") && t.keyType.matches("bigint|integer|smallint")) {
+            if (t.schema.equals(schema) && TAGGABLE.contains(t.name)) {
                 tags.tagged.put(t.name.substring(0, t.name.length() - 1), t);
             }
         }
