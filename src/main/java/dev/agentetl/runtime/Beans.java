@@ -33,10 +33,13 @@ final class Beans {
         bind.accept("demoSeeder", new DemoSeeder(rt.dataSource(), generator,
                 config.getInt("agent-etl.demo.rows"), config.getInt("agent-etl.generate.seed")));
         bind.accept("demoSteps", new DemoSteps(config.path("agent-etl.legacy-dir")));
-        PromptImporter promptImporter = new PromptImporter(rt.dataSource(), Long.parseLong(config.get("agent-etl.import.max-prompt-bytes")));
-        RulesImporter rulesImporter = new RulesImporter(rt.dataSource());
+        // changes to the registry are also config_change system events (agent-etl's own table)
+        dev.agentetl.importing.ConfigChangeEvents configChanges = new dev.agentetl.importing.ConfigChangeEvents(rt.events());
+        PromptImporter promptImporter = new PromptImporter(rt.dataSource(), Long.parseLong(config.get("agent-etl.import.max-prompt-bytes")),
+                configChanges);
+        RulesImporter rulesImporter = new RulesImporter(rt.dataSource(), configChanges);
         bind.accept("promptImporter", promptImporter);
-        bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
+        bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()).withEvents(configChanges));
         bind.accept("rulesImporter", rulesImporter);
         dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(), rt.sources()::forTable,
                 config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
