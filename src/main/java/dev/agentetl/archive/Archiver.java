@@ -73,7 +73,12 @@ public final class Archiver {
 
     private ArchiveReport.Run run(ArchiveRequest request) throws Exception {
         long started = System.nanoTime();
-        Path folder = (request.outDir() != null ? request.outDir() : settings.dir()).resolve(request.dataset());
+        Path base = (request.outDir() != null ? request.outDir() : settings.dir()).toAbsolutePath().normalize();
+        Path folder = base.resolve(request.dataset()).normalize();
+        if (!base.equals(folder.getParent())) {
+            // a table may be named ".." or "a/b": its archive still goes into a folder of its own under the archive folder
+            throw new IllegalArgumentException("dataset '" + request.dataset() + "' cannot be a folder of its own under " + base);
+        }
         OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(request.olderThan());
         DataSource ds = sourceOf.apply(request.dataset());
         try (Connection c = ds.getConnection()) {

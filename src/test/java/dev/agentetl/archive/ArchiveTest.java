@@ -246,6 +246,29 @@ class ArchiveTest {
         }
     }
 
+    @Test
+    void should_archive_the_configured_datasets_when_sent_no_request() throws Exception {
+        try (TestRuntime t = TestRuntime.start(Map.of("agent-etl.archive.datasets", "sessions, executions",
+                "agent-etl.archive.older-than", olderThan().toSeconds() + "s", "agent-etl.archive.batch-size", "7"))) {
+            t.runtime.run("generate", new GenerateOptions(4_000, 11, LocalDate.of(2026, 3, 31), 30, true));
+            long oldExecutions = Sql.count(t.db, "SELECT count(*) FROM executions WHERE created_at < '" + CUT + "'");
+            long oldFeedback = Sql.count(t.db, "SELECT count(*) FROM execution_feedback WHERE execution_id IN "
+                    + "(SELECT execution_id FROM executions WHERE created_at < '" + CUT + "')");
+            Map<String, Long> old = counts(t.db, true);
+            ArchiveReport report = (ArchiveReport) t.runtime.run("archive", null);
+            assertEquals(List.of("sessions", "executions"), report.runs().stream().map(ArchiveReport.Run::dataset).toList());
+            assertTrue(report.problems().isEmpty(), report.render());
+            assertEquals(0, Sql.count(t.db, "SELECT count(*) FROM sessions WHERE " + OLD.get("sessions")));
+            assertEquals(0, Sql.count(t.db, "SELECT count(*) FROM executions WHERE created_at < '" + CUT + "'"));
+            assertTrue(oldExecutions > 0 && oldFeedback > 0);
+            ArchiveManifest.TablePart feedback = report.runs().get(1).tables().stream()
+                    .filter(p -> p.table.equals("execution_feedback")).findFirst().orElseThrow();
+            assertEquals(oldFeedback, feedback.deleted, "uuid keys, in batches of 7");
+            assertEquals(old.get("messages"), report.runs().get(0).tables().stream().filter(p -> p.table.equals("messages"))
+                    .findFirst().orElseThrow().deleted);
+        }
+    }
+
     private static boolean verified(Path dir) throws Exception {
         Path folder = dir.resolve("sessions");
         if (!Files.isDirectory(folder)) return false;
