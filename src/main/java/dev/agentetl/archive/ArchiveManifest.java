@@ -42,6 +42,8 @@ final class ArchiveManifest {
     public String verified_at;
     public String deleted_at;
     public List<TablePart> tables = new ArrayList<>();
+    /** Time per phase of the run that wrote the archive (select and write, read back, delete), ms. */
+    public java.util.Map<String, Long> phase_millis = new java.util.LinkedHashMap<>();
 
     static String fileName(String id) {
         return "_manifest-" + id + ".json";

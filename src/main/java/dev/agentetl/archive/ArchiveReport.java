@@ -12,7 +12,7 @@ public record ArchiveReport(List<Run> runs, List<String> problems) implements Jo
 
     /** One dataset's archive: {@code archiveId} null when nothing was old enough (or a dry run). */
     public record Run(String dataset, String cutoff, boolean dryRun, String archiveId, String manifest,
-                      List<ArchiveManifest.TablePart> tables, List<String> finished, long millis) {
+                      List<ArchiveManifest.TablePart> tables, List<String> finished, long millis, Map<String, Long> phaseMillis) {
         long selected() {
             return tables.stream().mapToLong(t -> t.rows).sum();
         }
@@ -43,6 +43,7 @@ public record ArchiveReport(List<Run> runs, List<String> problems) implements Jo
             m.put("archive_id", r.archiveId());
             m.put("manifest", r.manifest());
             m.put("finished_earlier_runs", r.finished());
+            m.put("phase_millis", r.phaseMillis());
             List<Map<String, Object>> tables = new ArrayList<>();
             for (ArchiveManifest.TablePart t : r.tables()) {
                 tables.add(Map.of("table", t.table, "rows", t.rows, "deleted", t.deleted, "kept", t.kept,
@@ -76,6 +77,11 @@ public record ArchiveReport(List<Run> runs, List<String> problems) implements Jo
                             t.rows, t.key_checksum, t.files.size(), t.files.size() == 1 ? "" : "s", t.deleted,
                             t.kept == 0 ? "" : String.format(", %,d kept (rows referring to them arrived after the selection)", t.kept)));
                 }
+            }
+            if (!r.phaseMillis().isEmpty()) {
+                sb.append(String.format("  %,d rows/s; select and write %.1f s, read back %.1f s, delete %.1f s%n",
+                        r.millis() == 0 ? r.selected() : r.selected() * 1000 / r.millis(), r.phaseMillis().getOrDefault("select_and_write", 0L) / 1000.0,
+                        r.phaseMillis().getOrDefault("read_back", 0L) / 1000.0, r.phaseMillis().getOrDefault("delete", 0L) / 1000.0));
             }
             if (r.manifest() != null) sb.append("  manifest ").append(r.manifest()).append('\n');
         }

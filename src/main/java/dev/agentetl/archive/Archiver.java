@@ -93,7 +93,7 @@ public final class Archiver {
                 if (request.dryRun()) {
                     List<ArchiveManifest.TablePart> counted = select(c, scope, cutoff, null, null, List.of());
                     return new ArchiveReport.Run(request.dataset(), cutoff.toString(), true, null, null, counted, finished,
-                            millis(started));
+                            millis(started), java.util.Map.of());
                 }
                 String id = ID.format(OffsetDateTime.now(ZoneOffset.UTC));
                 ArchiveManifest m = new ArchiveManifest();
@@ -104,9 +104,10 @@ public final class Archiver {
                 m.created_at = OffsetDateTime.now(ZoneOffset.UTC).toString();
                 List<ParquetParts> written = new ArrayList<>();
                 m.tables = select(c, scope, cutoff, folder, id, written);
+                long selected = System.nanoTime();
                 if (m.tables.isEmpty()) {
                     return new ArchiveReport.Run(request.dataset(), cutoff.toString(), false, null, null, List.of(), finished,
-                            millis(started));
+                            millis(started), java.util.Map.of());
                 }
                 // complete files get their names, then the manifest: a stop in between leaves parts without a
                 // manifest, which the next run removes (no row was deleted)
@@ -118,10 +119,14 @@ public final class Archiver {
                     written.forEach(ParquetParts::abandon);
                     throw e;
                 }
-                verifyAndDelete(c, scope, folder, m);
+                long[] phases = verifyAndDelete(c, scope, folder, m);
+                m.phase_millis.put("select_and_write", (selected - started) / 1_000_000);
+                m.phase_millis.put("read_back", phases[0]);
+                m.phase_millis.put("delete", phases[1]);
+                m.write(folder);
                 LOG.info("archive {} {}: {} rows archived and deleted", request.dataset(), id, m.tables.stream().mapToLong(t -> t.deleted).sum());
                 return new ArchiveReport.Run(request.dataset(), cutoff.toString(), false, id,
-                        folder.resolve(ArchiveManifest.fileName(id)).toString(), m.tables, finished, millis(started));
+                        folder.resolve(ArchiveManifest.fileName(id)).toString(), m.tables, finished, millis(started), m.phase_millis);
             } finally {
                 try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
                     unlock.setString(1, "archive:" + request.dataset());
@@ -207,18 +212,21 @@ public final class Archiver {
         }
     }
 
-    /** Reads the files back; equal to the selection: recorded as verified, then the rows go. */
-    private void verifyAndDelete(Connection c, ArchiveScope scope, Path folder, ArchiveManifest m) throws Exception {
+    /** Reads the files back; equal to the selection: recorded as verified, then the rows go. Returns the two phases' ms. */
+    private long[] verifyAndDelete(Connection c, ArchiveScope scope, Path folder, ArchiveManifest m) throws Exception {
+        long t0 = System.nanoTime();
         if ("written".equals(m.state)) {
             ReadBack.verify(folder, m);
             m.state = "verified";
             m.verified_at = OffsetDateTime.now(ZoneOffset.UTC).toString();
             m.write(folder);
         }
+        long t1 = System.nanoTime();
         new BatchDelete(c, scope, settings.batchSize()).deleteArchived(folder, m);
         m.state = "deleted";
         m.deleted_at = OffsetDateTime.now(ZoneOffset.UTC).toString();
         m.write(folder);
+        return new long[]{(t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000};
     }
 
     /**
