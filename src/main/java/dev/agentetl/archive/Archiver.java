@@ -1,6 +1,7 @@
 package dev.agentetl.archive;
 
 import dev.agentetl.export.ParquetParts;
+import dev.agentetl.progress.Progress;
 import dev.agentetl.runtime.Cancellation;
 import dev.agentetl.runtime.Errors;
 import dev.agentetl.runtime.JobReport;
@@ -184,10 +185,12 @@ public final class Archiver {
                 String prefix = "part-" + id;
                 for (int i = 0; i < tables.size(); i++) {
                     ArchiveScope.Table t = tables.get(i);
-                    ParquetParts files = ParquetParts.write(c, "SELECT t.* FROM " + t.qualified() + " t WHERE t." + t.quotedKey()
-                                    + " IN (SELECT k FROM " + keys(i) + ") ORDER BY t." + t.quotedKey(), List.of(),
-                            folder.resolve(t.name).resolve(day), prefix, settings.rowsPerFile(), settings.compression(),
-                            "archive " + t.name);
+                    ParquetParts files;
+                    try (Progress shown = Progress.start("archive " + t.name, "rows", parts.get(i).rows)) {
+                        files = ParquetParts.write(c, "SELECT t.* FROM " + t.qualified() + " t WHERE t." + t.quotedKey()
+                                        + " IN (SELECT k FROM " + keys(i) + ") ORDER BY t." + t.quotedKey(), List.of(),
+                                folder.resolve(t.name).resolve(day), prefix, settings.rowsPerFile(), settings.compression(), shown);
+                    }
                     written.add(files);
                     if (files.rows() != parts.get(i).rows) {
                         throw new IllegalStateException("archive of " + t.name + ": " + files.rows() + " rows written, "

@@ -2,6 +2,7 @@ package dev.agentetl.archive;
 
 import dev.agentetl.db.Transactions;
 import dev.agentetl.export.ParquetParts;
+import dev.agentetl.progress.Progress;
 import dev.agentetl.runtime.Cancellation;
 
 import java.io.IOException;
@@ -45,16 +46,22 @@ final class BatchDelete {
             part.deleted = 0;
             part.kept = 0;
             List<String> batch = new ArrayList<>(batchSize);
-            for (ParquetParts.File f : part.files) {
-                ReadBack.keys(folder.resolve(f.file()), t.key, k -> {
-                    batch.add(k);
-                    if (batch.size() == batchSize) {
-                        delete(t, part, batch);
-                        batch.clear();
-                    }
-                });
+            try (Progress shown = Progress.start("archive: delete " + t.name, "rows", part.rows)) {
+                for (ParquetParts.File f : part.files) {
+                    ReadBack.keys(folder.resolve(f.file()), t.key, k -> {
+                        batch.add(k);
+                        if (batch.size() == batchSize) {
+                            delete(t, part, batch);
+                            shown.step(batch.size());
+                            batch.clear();
+                        }
+                    });
+                }
+                if (!batch.isEmpty()) {
+                    delete(t, part, batch);
+                    shown.step(batch.size());
+                }
             }
-            if (!batch.isEmpty()) delete(t, part, batch);
         }
         // the parts the dataset's tables no longer have are left as archived (their rows may be gone already)
     }

@@ -71,6 +71,11 @@ public final class DemoSteps {
     }
 
     /** A fine-tuning dataset of everything recorded, in the default exports folder. */
+    /** The dashboard at its configured place (agent-etl.dashboard.out), over the configured days. */
+    public dev.agentetl.dashboard.DashboardRequest dashboard() {
+        return new dev.agentetl.dashboard.DashboardRequest(null, null, null);
+    }
+
     public dev.agentetl.finetune.FinetuneRequest finetuneDataset() {
         return dev.agentetl.finetune.FinetuneRequest.everything(null, "demo");
     }

@@ -29,12 +29,14 @@ public final class ParquetParts {
 
     /**
      * Streams the rows of {@code sql} (bound to {@code parameters}) into {@code <folder>/<prefix>-NNNNN.parquet}
-     * files; no rows still give one file with the schema.
+     * files; no rows still give one file with the schema. Rows go by on {@code shown}; a stop request (SIGTERM)
+     * ends the writing at the next 1024 rows.
      */
     public static ParquetParts write(Connection c, String sql, List<?> parameters, Path folder, String prefix,
-                                     long rowsPerFile, String compression, String label) throws SQLException, IOException {
+                                     long rowsPerFile, String compression, dev.agentetl.progress.Progress shown)
+            throws SQLException, IOException {
         ParquetParts out = new ParquetParts(new PartFiles(folder, prefix, ExportFormat.PARQUET.extension()));
-        RowProgress progress = new RowProgress(label);
+        RowProgress progress = new RowProgress(shown);
         try (PreparedStatement ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             ps.setFetchSize(1000);
             for (int i = 0; i < parameters.size(); i++) ps.setObject(i + 1, parameters.get(i));
@@ -55,6 +57,7 @@ public final class ParquetParts {
                     }
                     if (!batch.isEmpty()) writer.put(batch);
                     writer.finish();
+                    progress.finished(out.rows);
                 } catch (SQLException | IOException | RuntimeException e) {
                     writer.abort();
                     out.abandon();

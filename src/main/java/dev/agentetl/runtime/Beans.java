@@ -60,6 +60,10 @@ final class Beans {
         bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));
         bind.accept("insightsBoard", new dev.agentetl.insights.InsightsBoard(rt.dataSource()));
         bind.accept("reportRunner", new dev.agentetl.reports.ReportRunner(rt.dataSource()));
+        bind.accept("dashboardWriter", new dev.agentetl.dashboard.DashboardWriter(rt.dataSource(), rt.sources()::forTable,
+                config.get("agent-etl.dashboard.out", "").isBlank() ? config.path("agent-etl.exports-dir").resolve("dashboard.html")
+                        : config.path("agent-etl.dashboard.out"), config.getInt("agent-etl.dashboard.days"),
+                config.getInt("agent-etl.dashboard.history-rows"), rt.database().describe()));
         bind.accept("statsBenchmark", new dev.agentetl.bench.StatsBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
         String zone = config.get("agent-etl.consolidate.source-time-zone", "");
@@ -70,7 +74,9 @@ final class Beans {
         String ingestZone = config.get("agent-etl.ingest.source-time-zone", "");
         bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(),
                 ingestZone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : ingestZone,
-                config.getInt("agent-etl.ingest.busy-timeout-ms"), config.path("agent-etl.ingest.store")));
+                config.getInt("agent-etl.ingest.busy-timeout-ms"), config.path("agent-etl.ingest.store"),
+                Long.parseLong(config.get("agent-etl.ingest.bulk-min-rows")))
+                .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.INTERACTIONS)));
         bind.accept("ingestBenchmark", new dev.agentetl.bench.IngestBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
         bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),
