@@ -19,7 +19,7 @@ import java.util.List;
 @Command(name = "agent-etl", mixinStandardHelpOptions = true, versionProvider = AgentEtl.VersionProvider.class,
         description = "Batch ETL for the PostgreSQL databases LLM-agent systems write their telemetry into.",
         subcommands = {MigrateCommand.class, CheckCommand.class, StatusCommand.class, IngestCommand.class, GenerateCommand.class, DemoCommand.class,
-                ImportCommand.class, PromptsCommand.class, ExportCommand.class, RefreshStatsCommand.class, InsightsCommand.class, RunCommand.class, ConsolidateCommand.class, FinetuneCommand.class, ReportCommand.class, DashboardCommand.class, BenchCommand.class,
+                ImportCommand.class, PromptsCommand.class, ExportCommand.class, ArchiveCommand.class, RefreshStatsCommand.class, InsightsCommand.class, RunCommand.class, ConsolidateCommand.class, FinetuneCommand.class, ReportCommand.class, DashboardCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AgentEtl implements Runnable {
 
@@ -43,7 +43,17 @@ public final class AgentEtl implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(AppConfig.load(), System.out, System.err, true, args));
+        AppConfig config;
+        try {
+            config = AppConfig.load();
+        } catch (RuntimeException e) {
+            // a configuration file that cannot be read (conf/, the home folder's): its name and why, in one line
+            String reason = dev.agentetl.runtime.Secrets.scrub(Errors.oneLine(e));
+            System.err.println("agent-etl: " + reason);
+            System.exit(jsonAsked(args) ? new JsonDocument("", null).error(reason).print(System.out, JsonDocument.Status.failed, 1) : 1);
+            return;
+        }
+        System.exit(execute(config, System.out, System.err, true, args));
     }
 
     /**

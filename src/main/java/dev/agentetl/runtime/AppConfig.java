@@ -158,7 +158,8 @@ public final class AppConfig {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+            // no cause: the one-line reason of a failure is its root cause's message, and this one names the file
+            throw new IllegalStateException("cannot read configuration file " + file + ": " + e.getMessage());
         }
         return p;
     }

@@ -195,12 +195,8 @@ public final class JobRunPolicy extends RoutePolicySupport {
     }
 
     private static String counts(JobReport report) {
-        return "read " + orDash(report.rowsRead()) + ", written " + orDash(report.rowsWritten()) + ", rejected "
-                + orDash(report.rowsRejected()) + ", skipped " + orDash(report.rowsSkipped());
-    }
-
-    private static String orDash(Long count) {
-        return count == null ? "-" : count.toString();
+        return "read " + report.rowsRead() + ", written " + report.rowsWritten() + ", rejected " + report.rowsRejected()
+                + ", skipped " + report.rowsSkipped();
     }
 
     /** A job that created job_runs itself (the first migrate) is recorded once it is there. */

@@ -56,4 +56,14 @@ class ConfigFileTest {
         assertTrue(run.err().contains("--config") && run.err().contains("no such file: " + missing), run.err());
         assertEquals("", run.out());
     }
+
+    @Test
+    void a_config_file_that_cannot_be_read_is_named_in_one_line(@TempDir Path tmp) throws Exception {
+        Path broken = Files.writeString(tmp.resolve("broken.properties"), "agent-etl.db.url = \\uZZZZ\n");
+        CliRun run = CliRun.of(config, "--config", broken.toString(), "status");
+        assertEquals(1, run.exit(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().startsWith("agent-etl: cannot read configuration file " + broken + ": Malformed"), run.err());
+        assertEquals("", run.out());
+    }
 }
