@@ -19,7 +19,7 @@ import java.util.List;
 @Command(name = "agent-etl", mixinStandardHelpOptions = true, versionProvider = AgentEtl.VersionProvider.class,
         description = "Batch ETL for the PostgreSQL databases LLM-agent systems write their telemetry into.",
         subcommands = {MigrateCommand.class, CheckCommand.class, StatusCommand.class, IngestCommand.class, GenerateCommand.class, DemoCommand.class,
-                ImportCommand.class, PromptsCommand.class, ExportCommand.class, RefreshStatsCommand.class, InsightsCommand.class, RunCommand.class, ConsolidateCommand.class, FinetuneCommand.class, ReportCommand.class, DashboardCommand.class, BenchCommand.class,
+                ImportCommand.class, PromptsCommand.class, ExportCommand.class, ArchiveCommand.class, RefreshStatsCommand.class, InsightsCommand.class, RunCommand.class, ConsolidateCommand.class, FinetuneCommand.class, ReportCommand.class, DashboardCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AgentEtl implements Runnable {
 

@@ -33,10 +33,13 @@ final class Beans {
         bind.accept("demoSeeder", new DemoSeeder(rt.dataSource(), generator,
                 config.getInt("agent-etl.demo.rows"), config.getInt("agent-etl.generate.seed")));
         bind.accept("demoSteps", new DemoSteps(config.path("agent-etl.legacy-dir")));
-        PromptImporter promptImporter = new PromptImporter(rt.dataSource(), Long.parseLong(config.get("agent-etl.import.max-prompt-bytes")));
-        RulesImporter rulesImporter = new RulesImporter(rt.dataSource());
+        // changes to the registry are also config_change system events (agent-etl's own table)
+        dev.agentetl.importing.ConfigChangeEvents configChanges = new dev.agentetl.importing.ConfigChangeEvents(rt.events());
+        PromptImporter promptImporter = new PromptImporter(rt.dataSource(), Long.parseLong(config.get("agent-etl.import.max-prompt-bytes")),
+                configChanges);
+        RulesImporter rulesImporter = new RulesImporter(rt.dataSource(), configChanges);
         bind.accept("promptImporter", promptImporter);
-        bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
+        bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()).withEvents(configChanges));
         bind.accept("rulesImporter", rulesImporter);
         dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(), rt.sources()::forTable,
                 config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
@@ -45,6 +48,13 @@ final class Beans {
         bind.accept("exporter", exporter);
         bind.accept("scheduledExports", new dev.agentetl.export.ScheduledExports(exporter,
                 config.get("agent-etl.schedule.export-snapshots.datasets", "")));
+        String archiveDir = config.get("agent-etl.archive.dir", "");
+        bind.accept("archiver", new dev.agentetl.archive.Archiver(rt.sources()::forTable, new dev.agentetl.archive.Archiver.Settings(
+                archiveDir.isBlank() ? config.path("agent-etl.exports-dir").resolve("archive") : config.path("agent-etl.archive.dir"),
+                config.getInt("agent-etl.archive.batch-size"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
+                config.get("agent-etl.archive.compression"),
+                java.util.Arrays.stream(config.get("agent-etl.archive.datasets", "").split("[\\s,]+")).filter(s -> !s.isBlank()).toList(),
+                dev.agentetl.archive.ArchiveRequest.duration("agent-etl.archive.older-than", config.get("agent-etl.archive.older-than")))));
         bind.accept("exportBenchmark", new dev.agentetl.bench.ExportBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource(), config.get("agent-etl.stats.work-mem")));
         bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));
