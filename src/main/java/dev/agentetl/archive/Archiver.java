@@ -120,7 +120,16 @@ public final class Archiver {
                     written.forEach(ParquetParts::abandon);
                     throw e;
                 }
-                long[] phases = verifyAndDelete(c, scope, folder, m);
+                long[] phases;
+                try {
+                    phases = verifyAndDelete(c, scope, folder, m);
+                } catch (ReadBack.Mismatch e) {
+                    // nothing was deleted: the files and the manifest go, and the run fails saying why
+                    written.forEach(ParquetParts::abandon);
+                    Files.deleteIfExists(folder.resolve(ArchiveManifest.fileName(id)));
+                    throw new IllegalStateException("archive " + request.dataset() + ": the files did not read back as selected ("
+                            + e.getMessage() + "); nothing was deleted and the files are removed", e);
+                }
                 m.phase_millis.put("select_and_write", (selected - started) / 1_000_000);
                 m.phase_millis.put("read_back", phases[0]);
                 m.phase_millis.put("delete", phases[1]);

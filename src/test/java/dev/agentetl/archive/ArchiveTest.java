@@ -217,6 +217,30 @@ class ArchiveTest {
     }
 
     @Test
+    void should_delete_nothing_on_the_strength_of_files_that_do_not_read_back() throws Exception {
+        try (TestRuntime t = generated()) {
+            // an archive whose run stopped before reading its files back (state written), with a file damaged since
+            ArchiveReport first = (ArchiveReport) t.runtime.run("archive", new ArchiveRequest("sessions", olderThan(), false, null, "test"));
+            Path manifest = Path.of(first.runs().get(0).manifest());
+            ArchiveManifest m = ArchiveManifest.read(manifest);
+            m.state = "written";
+            m.write(manifest.getParent());
+            Path damaged = manifest.getParent().resolve(m.tables.get(2).files.get(0).file());
+            byte[] bytes = Files.readAllBytes(damaged);
+            bytes[bytes.length / 2] ^= 0x5a;
+            Files.write(damaged, bytes);
+            // an old session that arrived since: the next run archives it, and only it
+            Sql.exec(t.db, "INSERT INTO sessions (id, session_id, created_at, session_type, model) VALUES "
+                    + "(" + m.tables.get(0).rows + " + 1000000, 'back', '2026-03-02', 'production', 'gpt-4o')");
+            long before = Sql.count(t.db, "SELECT count(*) FROM sessions");
+            ArchiveReport next = (ArchiveReport) t.runtime.run("archive", new ArchiveRequest("sessions", olderThan(), false, null, "test"));
+            assertTrue(next.runs().get(0).finished().isEmpty(), "the damaged archive is not finished");
+            assertTrue(!Files.exists(manifest) && !Files.exists(damaged), "its manifest and files are removed");
+            assertEquals(before - 1, Sql.count(t.db, "SELECT count(*) FROM sessions"), "only the new old session is archived");
+        }
+    }
+
+    @Test
     void should_keep_a_session_that_got_a_new_message_after_the_selection() throws Exception {
         try (TestRuntime t = generated()) {
             long session = Sql.count(t.db, "SELECT min(id) FROM sessions WHERE " + OLD.get("sessions"));

@@ -50,7 +50,8 @@ class LogFormatTest {
 
     @Test
     void text_lines_carry_an_iso_date_time_the_level_the_job_and_its_run_id(@TempDir Path tmp) throws Exception {
-        try (CliProcess p = CliProcess.start(config, tmp, "status")) {
+        // levels are settings: Camel's info lines, under the default warn, are asked for
+        try (CliProcess p = CliProcess.start(config, Map.of("agent-etl.log.level.org.apache.camel", "info"), tmp, "status")) {
             assertEquals(0, p.waitFor(120), p.output());
             List<String> lines = p.err().lines().toList();
             assertFalse(lines.isEmpty(), "a job run logs its start and end");
@@ -68,6 +69,8 @@ class LogFormatTest {
             assertEquals(run, m.group(4), "the run id is the job_runs row of this run");
             assertTrue(lines.stream().anyMatch(l -> l.contains("job=status run=" + run + " ") && l.contains("status succeeded in ")),
                     String.join("\n", lines));
+            assertTrue(lines.stream().anyMatch(l -> l.contains(" job=- run=- ") && l.contains("Apache Camel")),
+                    "Camel's start, outside any job, at the level configured: " + String.join("\n", lines));
         }
     }
 
@@ -100,12 +103,11 @@ class LogFormatTest {
     }
 
     @Test
-    void levels_are_set_by_configuration(@TempDir Path tmp) throws Exception {
-        try (CliProcess p = CliProcess.start(config, Map.of("agent-etl.log.level.dev.agentetl.runs", "warn",
-                "agent-etl.log.level.org.apache.camel", "info"), tmp, "status")) {
-            assertEquals(0, p.waitFor(120), p.output());
-            assertFalse(p.err().contains("status started"), "runs quieter than info: " + p.err());
-            assertTrue(p.err().contains("Apache Camel"), "Camel louder than the default warn: " + p.err());
+    void an_unknown_format_or_level_stops_the_command_with_the_key(@TempDir Path tmp) throws Exception {
+        try (CliProcess p = CliProcess.start(config, Map.of("agent-etl.log.level.dev.agentetl", "loud"), tmp.resolve("level"), "status")) {
+            assertEquals(1, p.waitFor(120), p.output());
+            assertTrue(p.err().strip().endsWith("agent-etl.log.level.dev.agentetl must be one of trace, debug, info, warn, "
+                    + "error, off; got 'loud'"), p.err());
         }
         try (CliProcess p = CliProcess.start(config, Map.of("agent-etl.log.format", "xml"), tmp.resolve("bad"), "status")) {
             assertEquals(1, p.waitFor(120), p.output());
