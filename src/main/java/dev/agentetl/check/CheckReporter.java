@@ -5,7 +5,7 @@ import dev.agentetl.db.GroupInspector;
 import dev.agentetl.db.Layout;
 import dev.agentetl.db.SchemaMigrator;
 import dev.agentetl.runtime.AppConfig;
-import dev.agentetl.runtime.JobRequirements;
+import dev.agentetl.app.JobRequirements;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

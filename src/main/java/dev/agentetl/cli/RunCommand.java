@@ -1,6 +1,6 @@
 package dev.agentetl.cli;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.schedule.Schedules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

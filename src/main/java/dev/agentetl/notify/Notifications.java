@@ -3,7 +3,7 @@ package dev.agentetl.notify;
 import dev.agentetl.insights.InsightsReport;
 import dev.agentetl.runtime.Errors;
 import dev.agentetl.runtime.JobReport;
-import dev.agentetl.runtime.JobRunPolicy;
+import dev.agentetl.app.JobRunPolicy;
 import dev.agentetl.runtime.Secrets;
 import org.apache.camel.Exchange;
 

@@ -1,6 +1,6 @@
 package dev.agentetl.observe;
 
-import dev.agentetl.runtime.RunLiveness;
+import dev.agentetl.app.RunLiveness;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,7 +3,7 @@ package dev.agentetl.notify;
 import com.sun.net.httpserver.HttpServer;
 import dev.agentetl.generate.GenerateOptions;
 import dev.agentetl.insights.InsightsGenerator;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;

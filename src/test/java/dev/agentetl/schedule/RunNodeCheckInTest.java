@@ -1,8 +1,8 @@
 package dev.agentetl.schedule;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
-import dev.agentetl.runtime.RunLiveness;
+import dev.agentetl.app.RunLiveness;
 import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;
 import org.junit.jupiter.api.Test;

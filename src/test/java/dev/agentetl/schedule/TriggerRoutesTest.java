@@ -4,7 +4,7 @@ import dev.agentetl.cli.ScheduledRequests;
 import dev.agentetl.notify.Notifications;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.SystemEvents;
-import dev.agentetl.runtime.TransientDatabaseErrors;
+import dev.agentetl.app.TransientDatabaseErrors;
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;

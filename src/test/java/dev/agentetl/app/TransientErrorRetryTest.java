@@ -1,4 +1,6 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
+
+import dev.agentetl.runtime.JobReport;
 
 import dev.agentetl.export.ExportFormat;
 import dev.agentetl.export.ExportReport;

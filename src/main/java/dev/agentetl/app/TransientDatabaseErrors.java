@@ -1,4 +1,8 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
+
+import dev.agentetl.runtime.Cancellation;
+import dev.agentetl.runtime.Errors;
+import dev.agentetl.runtime.SystemEvents;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

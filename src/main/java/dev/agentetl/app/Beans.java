@@ -1,4 +1,6 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
+
+import dev.agentetl.runtime.AppConfig;
 
 import dev.agentetl.db.GroupInstaller;
 import dev.agentetl.db.MigrateJob;

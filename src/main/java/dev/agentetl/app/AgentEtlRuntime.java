@@ -1,4 +1,10 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
+
+import dev.agentetl.runtime.AppConfig;
+import dev.agentetl.runtime.Errors;
+import dev.agentetl.runtime.JobReport;
+import dev.agentetl.runtime.SystemEvents;
+import dev.agentetl.runtime.Version;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentetl.db.DataSources;
