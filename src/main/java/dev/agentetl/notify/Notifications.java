@@ -55,16 +55,17 @@ public final class Notifications {
      */
     public List<Map<String, Object>> failedRun(Exchange exchange, String job) {
         if (!on) return List.of();
-        Throwable error = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        // the job threw (the exchange's error, or the one the trigger's doCatch caught), or its report names problems
         Object body = exchange.getMessage().getBody();
+        Throwable error = exchange.getException();
         String reason;
-        if (error != null) {
-            reason = Errors.oneLine(error);
-        } else if (body instanceof JobReport report && !report.problems().isEmpty()) {
+        if (error == null && body instanceof JobReport report) {
+            if (report.problems().isEmpty()) return List.of();
             reason = report.problems().size() + " problem(s), first: " + report.problems().get(0);
         } else {
-            return List.of();
+            if (error == null) error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            if (error == null) return List.of();
+            reason = Errors.oneLine(error);
         }
         Map<String, Object> m = message("job_failed");
         m.put("severity", "critical");
