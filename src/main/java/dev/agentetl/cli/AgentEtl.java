@@ -26,7 +26,7 @@ public final class AgentEtl implements Runnable {
     private static final List<Class<?>> COMMANDS = List.of(MigrateCommand.class, CheckCommand.class, StatusCommand.class,
             IngestCommand.class, GenerateCommand.class, DemoCommand.class, ImportCommand.class, PromptsCommand.class,
             ExportCommand.class, RefreshStatsCommand.class, InsightsCommand.class, RunCommand.class, ConsolidateCommand.class,
-            FinetuneCommand.class, ReportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);
+            FinetuneCommand.class, ReportCommand.class, DashboardCommand.class, BenchCommand.class, CommandLine.HelpCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -36,6 +36,10 @@ public final class AgentEtl implements Runnable {
     final PrintStream err;
     /** This process is agent-etl's own: a command stops its job on SIGTERM or Ctrl-C (see {@link StopSignals}). */
     final boolean ownProcess;
+
+    @CommandLine.Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print one JSON document on stdout instead of the text report (also on failure: status and error).")
+    boolean json;
 
     AgentEtl(AppConfig config, PrintStream out, PrintStream err, boolean ownProcess) {
         this.config = config;
@@ -70,13 +74,45 @@ public final class AgentEtl implements Runnable {
         cli.setParameterExceptionHandler((ex, arguments) -> {
             err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(ex.getMessage())
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            if (jsonAsked(arguments)) {
+                // the command line was not understood, so it is read as given: --json anywhere before "--"
+                return new JsonDocument(command(ex.getCommandLine().getCommandSpec()), null).error(ex.getMessage())
+                        .print(out, JsonDocument.Status.usage_error, 2);
+            }
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             err.println("agent-etl: " + dev.agentetl.runtime.Secrets.scrub(Errors.oneLine(ex)));
+            if (jsonAsked(parseResult)) {
+                return new JsonDocument(command(commandLine.getCommandSpec()), null).error(Errors.oneLine(ex))
+                        .print(out, JsonDocument.Status.failed, 1);
+            }
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** Whether {@code --json} was given, at whatever level of the command line. */
+    static boolean jsonAsked(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--json")) return true;
+        }
+        return false;
+    }
+
+    private static boolean jsonAsked(String[] arguments) {
+        for (String a : arguments) {
+            if (a.equals("--")) return false;
+            if (a.equals("--json")) return true;
+        }
+        return false;
+    }
+
+    /** The command as a user typed it, without the program's name: {@code insights list}. */
+    static String command(CommandLine.Model.CommandSpec spec) {
+        String q = spec.qualifiedName(" ");
+        int space = q.indexOf(' ');
+        return space < 0 ? "" : q.substring(space + 1);
     }
 
     @Override

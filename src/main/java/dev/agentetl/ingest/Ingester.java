@@ -1,5 +1,7 @@
 package dev.agentetl.ingest;
 
+import dev.agentetl.progress.Progress;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentetl.db.GroupContract;
 import dev.agentetl.db.Group;
@@ -84,19 +86,24 @@ public final class Ingester {
                     }
                     List<TableIngest> jobs = new ArrayList<>();
                     List<TableIngest.Result> results = new ArrayList<>();
+                    // rows read from the store, out of its row count (an incremental run reads fewer: the bar ends early)
+                    try (Progress progress = Progress.start("ingest " + file.getFileName(), "rows", storeRows(src, found.keySet()))) {
                     for (Map.Entry<StoreTable, List<String>> e : found.entrySet()) {
+                        progress.note(e.getKey().name());
                         TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().name()));
                         long t0 = System.nanoTime();
                         try {
-                            job.stage(src, pg, keys, ids, request.full());
+                            job.stage(src, pg, keys, ids, request.full(), progress);
                         } catch (SQLException ex) {
                             throw new SQLException(store + ": " + e.getKey().name() + ": " + SqliteFiles.reason(ex), ex);
                         }
                         jobs.add(job);
                         long t1 = System.nanoTime();
                         TableIngest.Result r = job.apply(pg);
+                        progress.step(r.read() & 1023); // the rows past the last whole step of 1024
                         results.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
                                 r.rejectedBy(), 0, 0, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+                    }
                     }
                     // rows gone at the source: children before their parents
                     List<TableIngest> reversed = new ArrayList<>(jobs);
@@ -236,5 +243,20 @@ public final class Ingester {
         } catch (SQLException ignored) {
             // the job run records the failure too
         }
+    }
+
+    /** Rows in the store's tables to ingest (SQLite counts them from its smallest index); 0 when it cannot say. */
+    private static long storeRows(Connection src, java.util.Set<StoreTable> tables) {
+        long rows = 0;
+        try (Statement st = src.createStatement()) {
+            for (StoreTable t : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Sql.quote(t.name()))) {
+                    if (rs.next()) rows += rs.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            return 0; // only a bar's total
+        }
+        return rows;
     }
 }

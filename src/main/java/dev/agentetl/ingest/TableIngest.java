@@ -61,7 +61,8 @@ final class TableIngest {
      * from the target's sequence, drawn on {@code ids}); unchanged rows are counted and left alone, and mapped
      * keys the store no longer has are kept for {@link #gone}. So a re-run ships nothing but hashes' worth of work.
      */
-    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full) throws SQLException {
+    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full,
+               dev.agentetl.progress.Progress progress) throws SQLException {
         String sequence = sequence(pg);
         long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src, keys);
         try (Statement st = pg.createStatement()) {
@@ -94,7 +95,7 @@ final class TableIngest {
                 StringBuilder hashed = new StringBuilder(512);
                 while (rs.next()) {
                     long id = rs.getLong(1);
-                    read++;
+                    if ((++read & 1023) == 0) progress.step(1024);
                     while (more && mapped.getLong(1) < id) {
                         gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
                         more = mapped.next();

@@ -43,10 +43,12 @@ public final class ReportRunner {
 
     public JobReport list() throws IOException {
         StringBuilder sb = new StringBuilder();
+        List<Map<String, Object>> reports = new ArrayList<>();
         for (String name : names()) {
             sb.append(String.format("%-30s %s%n", name, description(name)));
+            reports.add(Map.of("name", name, "description", description(name)));
         }
-        return sb::toString;
+        return dev.agentetl.runtime.TextReport.read(sb.toString(), Map.of("reports", reports), reports.size());
     }
 
     public JobReport run(Request r) throws Exception {
@@ -91,11 +93,13 @@ public final class ReportRunner {
             case "json" -> json(columns, rows);
             default -> throw new IllegalArgumentException("unknown format '" + r.format() + "'; use table, csv or json");
         };
-        long count = rows.size();
-        return new JobReport() {
-            @Override public long rowsRead() { return count; }
-            @Override public String render() { return text; }
-        };
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", r.name());
+        data.put("since", r.since());
+        if (r.session() != null) data.put("session", r.session());
+        data.put("columns", columns);
+        data.put("rows", objects(columns, rows));
+        return dev.agentetl.runtime.TextReport.read(text, data, rows.size());
     }
 
     static String table(List<String> columns, List<List<Object>> rows) {
@@ -137,7 +141,8 @@ public final class ReportRunner {
         return out.toString();
     }
 
-    private static String json(List<String> columns, List<List<Object>> rows) throws IOException {
+    /** The rows as objects keyed by column, times as text: the JSON format's rows and the data of --json. */
+    private static List<Map<String, Object>> objects(List<String> columns, List<List<Object>> rows) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (List<Object> row : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -147,8 +152,12 @@ public final class ReportRunner {
             }
             out.add(m);
         }
+        return out;
+    }
+
+    private static String json(List<String> columns, List<List<Object>> rows) throws IOException {
         return new ObjectMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n";
+                .writerWithDefaultPrettyPrinter().writeValueAsString(objects(columns, rows)) + "\n";
     }
 
     static List<String> names() throws IOException {

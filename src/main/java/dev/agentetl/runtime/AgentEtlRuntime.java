@@ -91,6 +91,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
     }
 
     private static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling, boolean migrate) {
+        dev.agentetl.progress.ProgressReporter.configure(config);
         Path routes = config.path("agent-etl.routes-dir");
         if (!Files.isDirectory(routes)) {
             throw new IllegalStateException("routes folder not found: " + routes + " (set agent-etl.home to the install folder)");
@@ -213,11 +214,28 @@ public final class AgentEtlRuntime implements AutoCloseable {
 
     /** Runs {@code direct:<job>} with the given body and returns its report; a failure is thrown. */
     public JobReport run(String job, Object body) {
-        Object result = template.requestBodyAndHeader("direct:" + job, body, JobRunPolicy.TRIGGER, "cli");
+        lastRunId = null;
+        org.apache.camel.Exchange done = template.request("direct:" + job, exchange -> {
+            exchange.getIn().setBody(body);
+            exchange.getIn().setHeader(JobRunPolicy.TRIGGER, "cli");
+        });
+        lastRunId = done.getProperty(JobRunPolicy.RUN_ID + job, Long.class);
+        if (done.getException() != null) {
+            // thrown as the producer template's request methods throw it
+            throw org.apache.camel.CamelExecutionException.wrapCamelExecutionException(done, done.getException());
+        }
+        Object result = done.getMessage().getBody();
         if (result instanceof JobReport report) {
             return report;
         }
         throw new IllegalStateException("job " + job + " returned no report");
+    }
+
+    private volatile Long lastRunId;
+
+    /** The job_runs id of the last {@link #run}, or null when it was not recorded (it failed before it started). */
+    public Long lastRunId() {
+        return lastRunId;
     }
 
     public AppConfig config() { return config; }

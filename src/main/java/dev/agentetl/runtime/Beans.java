@@ -50,6 +50,9 @@ final class Beans {
         bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));
         bind.accept("insightsBoard", new dev.agentetl.insights.InsightsBoard(rt.dataSource()));
         bind.accept("reportRunner", new dev.agentetl.reports.ReportRunner(rt.dataSource()));
+        bind.accept("dashboardWriter", new dev.agentetl.dashboard.DashboardWriter(rt.dataSource(), rt.sources()::forTable,
+                config.path("agent-etl.dashboard.out"), config.getInt("agent-etl.dashboard.days"),
+                config.getInt("agent-etl.dashboard.history-rows"), rt.database().describe()));
         bind.accept("statsBenchmark", new dev.agentetl.bench.StatsBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
         String zone = config.get("agent-etl.consolidate.source-time-zone", "");

@@ -61,6 +61,11 @@ public final class CliProcess implements AutoCloseable {
         return new CliProcess(pb.start(), log, null, null);
     }
 
+    /** The command line that starts {@code agent-etl <args>} in a JVM of its own with {@code settings} as -D options. */
+    public static List<String> commandLine(Map<String, String> settings, String... args) {
+        return command(settings, args);
+    }
+
     private static List<String> command(Map<String, String> settings, String... args) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>();
