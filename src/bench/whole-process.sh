@@ -2,8 +2,9 @@
 # Whole-process benchmark: agent-etl as a user times it (the launcher, a fresh JVM per command, -Xmx256m)
 # against what the user would run instead (psql \copy; DuckDB for Parquet), on a data set it builds on the
 # PostgreSQL given by --url: ~2,000,000 narrow tool_calls rows and ~290,000 wide agent_telemetry rows.
-# Every pair runs alternating (anchor, then agent-etl; the order swapped every round), N rounds, best of
-# each by wall time; the table gives wall and user+sys CPU seconds, the ratio (anchor / agent-etl, above 1
+# Every pair runs alternating (the anchor, then agent-etl, pair after pair; every other round takes the pairs
+# in reverse order), N rounds, best of each by wall time (the Parquet anchor: the best CSV step plus the best
+# DuckDB step); the table gives wall and user+sys CPU seconds, the ratio (anchor / agent-etl, above 1
 # agent-etl is faster), the target, and the peak RSS of each agent-etl path (/usr/bin/time -v's maximum
 # resident set size, the highest of its runs).
 #
