@@ -60,6 +60,11 @@ export PGPASSWORD="$db_password" PGOPTIONS="-c client_min_messages=warning"
 schema=agent_etl
 psql_() { psql "$url" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+# the anchors' and exports' files of the widest table (about 1 GB) live under $TMPDIR at once
+free_kb="$(df -Pk "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $4 }')"
+if [ "${free_kb:-0}" -lt $((3 * 1024 * 1024)) ]; then
+    echo "whole-process: only $((free_kb / 1024)) MB free in ${TMPDIR:-/tmp}; it needs about 3 GB (set TMPDIR elsewhere)" >&2; exit 2
+fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/agent-etl-whole-process.XXXXXX")"
 trap 'cp "$work/times" "${TMPDIR:-/tmp}/agent-etl-whole-process.times" 2>/dev/null; rm -rf "$work"' EXIT
 
