@@ -299,7 +299,7 @@ final class DashboardPage {
             .tile .note{color:var(--muted)}
             .panel{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:14px 18px;min-width:0}
             #insights,#exports,#runs,#turns{grid-column:1/-1}
-            #turns svg.chart{max-width:1100px}
+            #turns svg.chart{max-width:880px}
             h2{margin:0 0 2px;font-size:16px}
             .explain{margin:0 0 8px;color:var(--muted);font-size:13px}
             .empty{color:var(--muted);font-style:italic}

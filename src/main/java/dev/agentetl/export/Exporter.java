@@ -435,7 +435,13 @@ public final class Exporter {
     static List<Column> columns(ResultSetMetaData md) throws SQLException {
         List<Column> columns = new ArrayList<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
-            String type = md.getColumnTypeName(i);
+            // the driver names an identity or serial column's type serial / bigserial: the stored type is what is written
+            String type = switch (md.getColumnTypeName(i)) {
+                case "smallserial" -> "int2";
+                case "serial" -> "int4";
+                case "bigserial" -> "int8";
+                default -> md.getColumnTypeName(i);
+            };
             boolean numeric = "numeric".equals(type) && md.getPrecision(i) > 0 && md.getPrecision(i) < 1000;
             columns.add(new Column(md.getColumnLabel(i), type, numeric ? md.getPrecision(i) : null, numeric ? md.getScale(i) : null));
         }

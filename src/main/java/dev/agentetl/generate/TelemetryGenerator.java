@@ -65,7 +65,8 @@ public final class TelemetryGenerator {
         }
         GenContext ctx = new GenContext(c, options, existing);
         Behaviour behaviour = new Behaviour(ctx);
-        InteractionWriter interactions = new InteractionWriter(ctx, behaviour, ensureTestCases(c));
+        List<Long> testCases = ensureTestCases(c);
+        InteractionWriter interactions = new InteractionWriter(ctx, behaviour, testCases, new ExperimentWriter(ctx, c));
         ExecutionWriter executions = new ExecutionWriter(ctx, behaviour);
         TurnTelemetryWriter turns = new TurnTelemetryWriter(ctx, behaviour);
         long written = 0;

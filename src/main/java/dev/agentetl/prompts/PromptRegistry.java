@@ -21,6 +21,14 @@ public final class PromptRegistry {
     static final String PROJECT = "default";
     private final DataSource dataSource;
 
+    private dev.agentetl.importing.ConfigChangeEvents events = dev.agentetl.importing.ConfigChangeEvents.NONE;
+
+    /** Label moves are also recorded as config_change system events. */
+    public PromptRegistry withEvents(dev.agentetl.importing.ConfigChangeEvents events) {
+        this.events = events;
+        return this;
+    }
+
     public PromptRegistry(DataSource dataSource) {
         this.dataSource = dataSource;
     }
@@ -93,6 +101,7 @@ public final class PromptRegistry {
                 boolean moved = RegistryLabels.move(c, RegistryLabels.Owner.prompt(PROJECT, q.name()), q.label(), v.id(),
                         v.version(), q.actor(), null);
                 c.commit();
+                if (moved) events.labelMoved(q.name(), q.label(), v.version(), q.actor());
                 String text = (moved ? "label " + q.label() + " of " + q.name() + " now on v" + v.version() + "\n"
                         : "label " + q.label() + " of " + q.name() + " already on v" + v.version() + ": nothing changed\n")
                         + (v.active() ? "" : "note: v" + v.version() + " is not active (is_active), so the app's query does not find it\n");

@@ -30,15 +30,33 @@ import java.util.regex.Pattern;
  */
 public final class ReportRunner {
 
-    private static final Pattern PARAM = Pattern.compile(":(since|session)\\b");
+    private static final Pattern PARAM = Pattern.compile(":(since|session|min_executions|limit)\\b");
+    /** Seed 002's defaults: get_top_tools(limit=20, min_executions=3), get_recent_executions(limit=50). */
+    static final int DEFAULT_MIN_EXECUTIONS = 3;
     private final DataSource dataSource;
 
     public ReportRunner(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** A report run: name, rows since, the conversation for session_replay, output format. */
-    public record Request(String name, OffsetDateTime since, String session, String format) {
+    /**
+     * A report run: name, rows since, the conversation for session_replay, output format, the fewest
+     * executions a tool needs to be ranked (top_tools; null: 3) and the most rows (null: 20 for top_tools,
+     * 50 for recent_executions).
+     */
+    public record Request(String name, OffsetDateTime since, String session, String format,
+                          Integer minExecutions, Integer limit) {
+        public Request(String name, OffsetDateTime since, String session, String format) {
+            this(name, since, session, format, null, null);
+        }
+
+        int minExecutionsOrDefault() {
+            return minExecutions != null ? minExecutions : DEFAULT_MIN_EXECUTIONS;
+        }
+
+        int limitOrDefault() {
+            return limit != null ? limit : "top_tools".equals(name) ? 20 : 50;
+        }
     }
 
     public JobReport list() throws IOException {
@@ -68,8 +86,12 @@ public final class ReportRunner {
             c.setReadOnly(true);
             try (PreparedStatement ps = c.prepareStatement(PARAM.matcher(sql).replaceAll("?"))) {
                 for (int i = 0; i < order.size(); i++) {
-                    if (order.get(i).equals("since")) ps.setObject(i + 1, r.since());
-                    else ps.setString(i + 1, r.session());
+                    switch (order.get(i)) {
+                        case "since" -> ps.setObject(i + 1, r.since());
+                        case "min_executions" -> ps.setInt(i + 1, r.minExecutionsOrDefault());
+                        case "limit" -> ps.setInt(i + 1, r.limitOrDefault());
+                        default -> ps.setString(i + 1, r.session());
+                    }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     ResultSetMetaData md = rs.getMetaData();

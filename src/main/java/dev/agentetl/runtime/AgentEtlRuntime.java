@@ -92,9 +92,9 @@ public final class AgentEtlRuntime implements AutoCloseable {
 
     private static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling, boolean migrate) {
         dev.agentetl.progress.ProgressReporter.configure(config);
-        Path routes = config.path("agent-etl.routes-dir");
+        Path routes = config.installedPath("agent-etl.routes-dir");
         if (!Files.isDirectory(routes)) {
-            throw new IllegalStateException("routes folder not found: " + routes + " (set agent-etl.home to the install folder)");
+            throw new IllegalStateException("routes folder not found: " + routes + " (set agent-etl.install-dir to the install folder)");
         }
         Layout layout = Layout.of(config);
         Database database = Database.open(config);
@@ -102,7 +102,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         AgentEtlRuntime runtime = null;
         try {
             pool = new DataSources(layout, database, config.getInt("agent-etl.db.pool-size"), config.getInt("agent-etl.group-pool-size"));
-            SchemaMigrator migrator = new SchemaMigrator(database, layout.ownSchema(), config.path("agent-etl.migrations-dir"));
+            SchemaMigrator migrator = new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir"));
             // The embedded server is agent-etl's own: it is migrated at every start (its groups included).
             // Any other database changes only when the user runs `agent-etl migrate`.
             MigrateReport migrated = null;
@@ -145,6 +145,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         details.put("version", Version.current());
         details.put("database", database.describe());
         details.put("configuration", config.describe());
+        details.put("configuration_files", config.files().stream().map(Path::toString).toList());
         details.put("pid", ProcessHandle.current().pid());
         events.record("startup", "info", "agent-etl " + command + " started", details);
     }

@@ -95,6 +95,13 @@ class DashboardTest {
             assertEquals(java.time.LocalDate.parse(report.to()).minusDays(9).toString(), report.from());
         }
         assertTrue(Files.readString(out).contains("data-chart=\"success-rate\""));
+
+        // nothing configured: dashboard.html in the exports folder
+        try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "test")) {
+            DashboardReport report = (DashboardReport) rt.run("dashboard", null);
+            assertEquals(config.path("agent-etl.exports-dir").resolve("dashboard.html").toAbsolutePath().normalize().toString(), report.file());
+            assertTrue(Files.exists(Path.of(report.file())));
+        }
     }
 
     @Test
