@@ -471,6 +471,18 @@ class FinetuneTest {
     }
 
     @Test
+    void should_turn_generated_recordings_into_examples_without_rejections() throws Exception {
+        // long turns trim their history to a window: a window that opened on the replies to a call it cut off
+        // was a conversation no API accepts, rejected as orphan_tool_reply (about 2 % of the generated calls)
+        rt.runtime.run("generate", new dev.agentetl.generate.GenerateOptions(30_000, 11, java.time.LocalDate.of(2026, 3, 31), 30, true));
+        assertTrue(Sql.count(db, "SELECT count(*) FROM agent_telemetry WHERE record_type = 'llm_call' "
+                + "AND jsonb_array_length(chat_history) = 12") > 0, "some turns are long enough to be trimmed");
+        FinetuneReport r = run(request("all"));
+        assertTrue(r.rowsWritten() > 1000, r.render());
+        assertEquals(Map.of(), r.rejected(), r.render());
+    }
+
+    @Test
     void should_refuse_an_unknown_tokenizer_before_writing_anything() throws Exception {
         CliRun bad = CliRun.of(rt.config.with(Map.of("agent-etl.finetune.encoding", "gpt2_bpe")), "finetune", "--out", out.toString());
         assertEquals(1, bad.exit());
