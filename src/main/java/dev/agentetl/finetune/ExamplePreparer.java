@@ -50,7 +50,7 @@ final class ExamplePreparer {
                 }
             }
         }
-        if (example.tools() != null) tokens += text.tokens(example.tools().toString());
+        if (example.tools() != null) tokens += text.toolTokens(example.tools());
         return tokens;
     }
 
