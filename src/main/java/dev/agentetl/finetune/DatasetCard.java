@@ -16,6 +16,33 @@ final class DatasetCard {
     static String render(String format, Map<String, Object> filters, double validationRatio, String redaction,
                          String encoding, int maxTokens, ExamplePipeline run, List<SplitFiles.FileFacts> files) {
         StringBuilder sb = new StringBuilder("# Fine-tuning dataset\n\n");
+        boolean pairs = format.equals("dpo");
+        if (pairs) {
+            sb.append("Preference pairs in OpenAI's preference fine-tuning (DPO) format, one per line: `input` (`messages`, and ")
+                    .append("`tools` where the tools are known), `preferred_output` and `non_preferred_output` (one assistant ")
+                    .append("message each, with its tool calls).\n\n");
+            sb.append("## How pairs were chosen\n\n")
+                    .append("- `judged_test_run`: two runs of the same test case, one that every judge passed and one that every ")
+                    .append("judge failed (runs with split verdicts or no judge are left out), paired in run order, each run in ")
+                    .append("at most one pair. The input is the test case's messages and tools; each output is the first ")
+                    .append("assistant message of the run's session.\n")
+                    .append("- `feedback_rating`: sessions rated through execution feedback (the mean rating of the executions ")
+                    .append("that name the session) with the same input, the messages before the first assistant message ")
+                    .append("(whitespace collapsed); the best rated is paired with the worst rated, the second best with the ")
+                    .append("second worst, and so on, only where the ratings differ. Each output is the session's first ")
+                    .append("assistant message.\n")
+                    .append("- A pair whose two answers are the same (once call ids and whitespace are set aside) is no ")
+                    .append("preference and is dropped (`no_preference`). Tool definitions come from the test case, else the ")
+                    .append("prompt registry, else they are inferred from the calls.\n\n");
+            sb.append("Pairs written: ");
+            if (run.pairs.isEmpty()) sb.append("none");
+            else {
+                StringBuilder kinds = new StringBuilder();
+                run.pairs.forEach((k, v) -> kinds.append(kinds.length() > 0 ? ", " : "").append(String.format("%s %,d", k, v)));
+                sb.append(kinds);
+            }
+            sb.append(".\n\n");
+        } else {
         sb.append("Chat examples in OpenAI's fine-tuning format (`messages` with system, user, assistant and tool roles; ")
                 .append("`tools` where the tools are known), one per line").append(format.equals("parquet")
                         ? ", stored here as Parquet with the example as JSON columns" : "").append(".\n\n");
@@ -26,18 +53,23 @@ final class DatasetCard {
                 .append("example per assistant message, with everything before it as context.\n")
                 .append("- Earlier assistant turns carry `weight: 0`. Tool definitions come from the prompt registry when the ")
                 .append("system prompt is a registered version with tools, else they are inferred from the calls.\n\n");
+        }
         sb.append("## Filters\n\n");
         filters.forEach((k, v) -> sb.append("- ").append(k).append(": `").append(v).append("`\n"));
         sb.append("\n## Files\n\n| file | examples | bytes | sha256 |\n|---|---:|---:|---|\n");
         for (SplitFiles.FileFacts f : files) {
             sb.append(String.format("| %s | %,d | %,d | `%s` |%n", f.file(), f.examples(), f.bytes(), f.sha256()));
         }
-        sb.append(String.format("%nSplit: by a hash of the conversation (session) id, %.0f %% to validation, so no ",
-                        validationRatio * 100))
-                .append("conversation is in both files.\n\n");
+        sb.append(pairs
+                ? String.format("%nSplit: by a hash of the input (the test case, or the input messages), %.0f %% to validation, "
+                        + "so no input is in both files.%n%n", validationRatio * 100)
+                : String.format("%nSplit: by a hash of the conversation (session) id, %.0f %% to validation, so no "
+                        + "conversation is in both files.%n%n", validationRatio * 100));
         sb.append("## Counts\n\n")
-                .append(String.format("- candidate examples: %,d%n- written: %,d train, %,d validation%n", run.candidates, run.train, run.validation))
-                .append(String.format("- duplicates dropped (same normalised messages): %,d%n", run.duplicates));
+                .append(String.format("- candidate %s: %,d%n- written: %,d train, %,d validation%n", pairs ? "pairs" : "examples",
+                        run.candidates, run.train, run.validation))
+                .append(String.format("- duplicates dropped (same normalised messages%s): %,d%n", pairs ? " and answers" : "",
+                        run.duplicates));
         long rejected = run.rejected.values().stream().mapToLong(Long::longValue).sum();
         sb.append(String.format("- rejected: %,d%n", rejected));
         sb.append("\n## Tokens\n\n").append("Counted with the `").append(encoding).append("` tokenizer; examples over ")

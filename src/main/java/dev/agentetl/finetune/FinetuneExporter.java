@@ -99,6 +99,7 @@ public final class FinetuneExporter {
                     try (OrderedWorkers workers = new OrderedWorkers(WORKERS, run::accept)) {
                         if (request.telemetry()) streamTelemetry(c, queries.telemetry(c), registry, run, workers, progress);
                         if (request.sessions()) streamSessions(c, queries.sessions(c), registry, run, workers, progress);
+                        if (request.preferences()) streamPairs(c, queries.preferencePairs(c), registry, run, workers, progress);
                         workers.finish();
                     }
                     facts = files.finish();
@@ -169,10 +170,7 @@ public final class FinetuneExporter {
             List<ExampleBuilder.SessionRow> session = new ArrayList<>();
             int rows = 0;
             while (rs.next()) {
-                ExampleBuilder.SessionRow row = new ExampleBuilder.SessionRow(rs.getString("session_id"), rs.getString("model"),
-                        rs.getInt("message_index"), rs.getString("role"), rs.getString("content"), rs.getString("reply_to"),
-                        (Long) rs.getObject("call_id"), rs.getString("tool_name"), rs.getString("parameters"),
-                        rs.getString("result_data"), rs.getString("result_error"), rs.getString("raw_calls"));
+                ExampleBuilder.SessionRow row = sessionRow(rs);
                 if (!session.isEmpty() && !session.get(0).sessionId().equals(row.sessionId())) {
                     batch.add(session);
                     session = new ArrayList<>();
@@ -189,6 +187,69 @@ public final class FinetuneExporter {
             if (!session.isEmpty()) batch.add(session);
             if (!batch.isEmpty()) submitSessions(batch, registry, run, workers);
         }
+    }
+
+    private static ExampleBuilder.SessionRow sessionRow(ResultSet rs) throws SQLException {
+        return new ExampleBuilder.SessionRow(rs.getString("session_id"), rs.getString("model"),
+                rs.getInt("message_index"), rs.getString("role"), rs.getString("content"), rs.getString("reply_to"),
+                (Long) rs.getObject("call_id"), rs.getString("tool_name"), rs.getString("parameters"),
+                rs.getString("result_data"), rs.getString("result_error"), rs.getString("raw_calls"));
+    }
+
+    /** The preference pairs' sessions, a pair (both sides) at a time, prepared on the workers in batches. */
+    private static void streamPairs(Connection c, SourceQueries.Query q, Map<String, ArrayNode> registry,
+                                    ExamplePipeline run, OrderedWorkers workers, Progress progress) throws SQLException, IOException {
+        try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
+            List<PreferencePair.Source> batch = new ArrayList<>();
+            long pairNo = -1;
+            String kind = null, inputKey = null, caseMessages = null, caseTools = null;
+            String[] refs = new String[2];
+            List<List<ExampleBuilder.SessionRow>> sides = List.of(new ArrayList<>(), new ArrayList<>());
+            int rows = 0;
+            while (true) {
+                boolean more = rs.next();
+                long no = more ? rs.getLong("pair_no") : -2;
+                if (no != pairNo && pairNo != -1) {
+                    batch.add(new PreferencePair.Source(pairNo, kind, inputKey, caseMessages, caseTools, refs[0], refs[1],
+                            List.copyOf(sides.get(0)), List.copyOf(sides.get(1))));
+                    sides.get(0).clear();
+                    sides.get(1).clear();
+                    if (rows >= BATCH || !more) {
+                        submitPairs(batch, registry, run, workers);
+                        batch = new ArrayList<>();
+                        rows = 0;
+                        progress.tick(run);
+                    }
+                }
+                if (!more) break;
+                if (no != pairNo) {
+                    pairNo = no;
+                    kind = rs.getString("kind");
+                    inputKey = rs.getString("input_key");
+                    caseMessages = rs.getString("case_messages");
+                    caseTools = rs.getString("case_tools");
+                }
+                int side = rs.getInt("side");
+                refs[side] = rs.getString("ref");
+                sides.get(side).add(sessionRow(rs));
+                rows++;
+            }
+        }
+    }
+
+    private static void submitPairs(List<PreferencePair.Source> pairs, Map<String, ArrayNode> registry, ExamplePipeline run,
+                                    OrderedWorkers workers) throws SQLException, IOException {
+        workers.submit(() -> {
+            List<ExamplePipeline.Prepared> out = new ArrayList<>(pairs.size());
+            for (PreferencePair.Source source : pairs) {
+                try {
+                    out.add(run.preparePair(PreferencePair.of(source, registry)));
+                } catch (Rejected r) {
+                    out.add(run.rejected(r, source.where()));
+                }
+            }
+            return out;
+        });
     }
 
     private static void submitSessions(List<List<ExampleBuilder.SessionRow>> sessions, Map<String, ArrayNode> registry,
@@ -251,7 +312,8 @@ public final class FinetuneExporter {
         m.put("format", request.format());
         m.put("filters", filters);
         m.put("validation_ratio", request.validationRatio());
-        m.put("split", "sha256 of the conversation id");
+        m.put("split", request.preferences() ? "sha256 of the input (test case or input messages)" : "sha256 of the conversation id");
+        if (request.preferences()) m.put("pairs", run.pairs);
         m.put("files", facts);
         m.put("candidates", run.candidates);
         m.put("train", run.train);

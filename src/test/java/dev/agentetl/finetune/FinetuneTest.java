@@ -482,6 +482,158 @@ class FinetuneTest {
         assertEquals(Map.of(), r.rejected(), r.render());
     }
 
+    /**
+     * Test case 1: run 1 passed by both judges (it calls the weather tool), run 2 failed by its judge (it guesses),
+     * run 3 split between its judges, run 4 passed with no failed run left to pair. Test case 2: two passed runs.
+     * Test case 3: a passed and a failed run that answered the same. Rated sessions: three with one input (one of
+     * them written with other whitespace) rated 5, 2 and 3; two with another input both rated 4; one alone.
+     */
+    private void preferenceRecordings() throws Exception {
+        Sql.exec(db, """
+                INSERT INTO test_cases (id, name, messages, tools) VALUES
+                 (1, 'weather', '[{"role": "user", "content": "Weather in Paris?"}]',
+                  '[{"name": "weather", "description": "Current weather", "parameters": {"type": "object",
+                     "properties": {"city": {"type": "string"}}}}]'),
+                 (2, 'greeting', '[{"role": "user", "content": "Hi"}]', '[]'),
+                 (3, 'thanks', '[{"role": "user", "content": "Thanks!"}]', '[]');
+                INSERT INTO sessions (id, session_id, created_at, session_type, model) SELECT g, 's-' || g,
+                  timestamptz '2026-03-01' + g * interval '1 minute', 'test', 'gpt-4o'
+                FROM unnest(ARRAY[10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23, 24, 25]) g;
+                INSERT INTO tool_calls (id, session_id, call_index, tool_name, parameters, success) VALUES
+                 (81, 10, 0, 'weather', '{"city": "Paris"}', true);
+                INSERT INTO messages (id, session_id, message_index, role, content, metadata) VALUES
+                 (100, 10, 0, 'user', 'Weather in Paris?', NULL),
+                 (101, 10, 1, 'assistant', NULL, NULL),
+                 (102, 10, 2, 'tool', '{"temp": 18}', '{"tool_call_id": 81}'),
+                 (103, 10, 3, 'assistant', 'It is 18 degrees.', NULL),
+                 (110, 11, 0, 'user', 'Weather in Paris?', NULL),
+                 (111, 11, 1, 'assistant', 'Probably sunny.', NULL),
+                 (120, 12, 0, 'user', 'Weather in Paris?', NULL),
+                 (121, 12, 1, 'assistant', 'Split verdict answer.', NULL),
+                 (130, 13, 0, 'user', 'Weather in Paris?', NULL),
+                 (131, 13, 1, 'assistant', 'Unpaired passed answer.', NULL),
+                 (140, 14, 0, 'user', 'Hi', NULL), (141, 14, 1, 'assistant', 'Hello!', NULL),
+                 (150, 15, 0, 'user', 'Hi', NULL), (151, 15, 1, 'assistant', 'Hello there!', NULL),
+                 (160, 16, 0, 'user', 'Thanks!', NULL), (161, 16, 1, 'assistant', 'You are welcome.', NULL),
+                 (170, 17, 0, 'user', 'Thanks!', NULL), (171, 17, 1, 'assistant', 'You are  welcome. ', NULL),
+                 (200, 20, 0, 'system', 'You are helpful.', NULL), (201, 20, 1, 'user', 'Summarise the report', NULL),
+                 (202, 20, 2, 'assistant', 'Sales rose 4 % on new customers.', NULL),
+                 (210, 21, 0, 'system', 'You are helpful.', NULL), (211, 21, 1, 'user', 'Summarise  the report ', NULL),
+                 (212, 21, 2, 'assistant', 'It is a report.', NULL),
+                 (220, 22, 0, 'system', 'You are helpful.', NULL), (221, 22, 1, 'user', 'Summarise the report', NULL),
+                 (222, 22, 2, 'assistant', 'Sales rose.', NULL),
+                 (230, 23, 0, 'user', 'Plan my week', NULL), (231, 23, 1, 'assistant', 'Equal rating one.', NULL),
+                 (240, 24, 0, 'user', 'Plan my week', NULL), (241, 24, 1, 'assistant', 'Equal rating two.', NULL),
+                 (250, 25, 0, 'user', 'Alone', NULL), (251, 25, 1, 'assistant', 'Nobody to compare with.', NULL);
+                INSERT INTO test_runs (id, test_case_id, session_id, run_number) VALUES
+                 (1, 1, 10, 1), (2, 1, 11, 2), (3, 1, 12, 3), (4, 1, 13, 4), (5, 2, 14, 1), (6, 2, 15, 2), (7, 3, 16, 1), (8, 3, 17, 2);
+                INSERT INTO judge_evaluations (test_run_id, judge_model, passed, confidence) VALUES
+                 (1, 'judge-a', true, 0.9), (1, 'judge-b', true, 0.8), (2, 'judge-a', false, 0.9),
+                 (3, 'judge-a', true, 0.7), (3, 'judge-b', false, 0.6), (4, 'judge-a', true, 0.9),
+                 (5, 'judge-a', true, 0.9), (6, 'judge-a', true, 0.9), (7, 'judge-a', true, 0.9), (8, 'judge-a', false, 0.9);
+                INSERT INTO executions (execution_id, goal_text, metadata) SELECT
+                  ('00000000-0000-0000-0000-0000000000' || g)::uuid, 'goal', jsonb_build_object('session_id', 's-' || g)
+                FROM unnest(ARRAY[20, 21, 22, 23, 24, 25]) g;
+                INSERT INTO execution_feedback (execution_id, rating) VALUES
+                 ('00000000-0000-0000-0000-000000000020', 5), ('00000000-0000-0000-0000-000000000021', 2),
+                 ('00000000-0000-0000-0000-000000000022', 3), ('00000000-0000-0000-0000-000000000023', 4),
+                 ('00000000-0000-0000-0000-000000000024', 4), ('00000000-0000-0000-0000-000000000025', 1);
+                """);
+    }
+
+    @Test
+    void should_write_preference_pairs_only_where_judges_or_ratings_prefer_one_answer() throws Exception {
+        preferenceRecordings();
+        FinetuneReport r = run(new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.0, "dpo", "default",
+                null, "all", out, "test"));
+        assertEquals(Map.of("no_preference", 1L), r.rejected(), r.render());
+        assertEquals(2, r.rowsWritten(), r.render());
+        List<JsonNode> pairs = examples(r);
+        for (JsonNode line : pairs) {
+            // exactly OpenAI's preference format: an input, and one assistant message on each side
+            assertEquals(List.of("input", "preferred_output", "non_preferred_output"), fieldNames(line));
+            JsonNode messages = line.get("input").get("messages");
+            assertTrue(messages.isArray() && messages.size() > 0);
+            assertNotEquals("assistant", messages.get(messages.size() - 1).get("role").asText());
+            for (String side : List.of("preferred_output", "non_preferred_output")) {
+                assertEquals(1, line.get(side).size(), side);
+                JsonNode answer = line.get(side).get(0);
+                assertEquals("assistant", answer.get("role").asText());
+                assertFalse(answer.has("weight"), "the preference format has no weights");
+                assertTrue(answer.path("content").isTextual() || answer.get("tool_calls").size() > 0);
+            }
+            assertNotEquals(line.get("preferred_output"), line.get("non_preferred_output"));
+        }
+        JsonNode judged = pairs.stream().filter(p -> p.get("input").get("messages").get(0).get("content").asText()
+                .equals("Weather in Paris?")).findFirst().orElseThrow();
+        assertEquals(1, judged.get("input").get("messages").size(), "the test case's input");
+        JsonNode call = judged.get("preferred_output").get(0).get("tool_calls").get(0);
+        assertEquals("weather", call.get("function").get("name").asText());
+        assertEquals("Paris", JSON.readTree(call.get("function").get("arguments").asText()).get("city").asText());
+        assertEquals("Probably sunny.", judged.get("non_preferred_output").get(0).get("content").asText());
+        assertEquals("Current weather", judged.get("input").get("tools").get(0).get("function").get("description").asText());
+
+        JsonNode rated = pairs.stream().filter(p -> p.get("input").get("messages").size() == 2).findFirst().orElseThrow();
+        assertEquals("system,user", rated.get("input").get("messages").findValuesAsText("role").stream().collect(Collectors.joining(",")));
+        assertEquals("Sales rose 4 % on new customers.", rated.get("preferred_output").get(0).get("content").asText(), "rated 5");
+        assertEquals("It is a report.", rated.get("non_preferred_output").get(0).get("content").asText(), "rated 2, same input");
+
+        String all = Files.readString(Path.of(r.folder(), "train.jsonl")) + Files.readString(Path.of(r.folder(), "validation.jsonl"));
+        for (String left : List.of("Split verdict", "Unpaired passed", "Hello", "Equal rating", "Nobody to compare", "Sales rose.\"")) {
+            assertFalse(all.contains(left), left + " has no real preference or no partner");
+        }
+        String card = Files.readString(Path.of(r.folder(), "README.md"));
+        assertTrue(card.contains("## How pairs were chosen") && card.contains("feedback_rating 1, judged_test_run 1"), card);
+        assertTrue(card.contains("| no_preference | 1 |"), card);
+
+        CliRun telemetryOnly = CliRun.of(rt.config, "finetune", "--format", "dpo", "--source", "telemetry", "--out", out.toString());
+        assertNotEquals(0, telemetryOnly.exit());
+        assertTrue(telemetryOnly.err().contains("--source telemetry has neither"), telemetryOnly.err());
+    }
+
+    @Test
+    void should_split_preference_pairs_by_input_and_repeat_byte_for_byte() throws Exception {
+        preferenceRecordings();
+        // more inputs, each with a better and a worse rated answer
+        Sql.exec(db, """
+                INSERT INTO sessions (id, session_id, created_at, session_type, model) SELECT 1000 + g, 'r-' || g,
+                  timestamptz '2026-03-01' + g * interval '1 minute', 'production', 'gpt-4o' FROM generate_series(1, 80) g;
+                INSERT INTO messages (id, session_id, message_index, role, content)
+                SELECT 5000 + 2 * g, 1000 + g, 0, 'user', 'question ' || (g % 20) FROM generate_series(1, 80) g
+                UNION ALL SELECT 5001 + 2 * g, 1000 + g, 1, 'assistant', 'answer ' || g FROM generate_series(1, 80) g;
+                INSERT INTO executions (execution_id, goal_text, metadata) SELECT
+                  ('00000000-0000-0000-0000-' || lpad((1000 + g)::text, 12, '0'))::uuid, 'goal', jsonb_build_object('session_id', 'r-' || g)
+                FROM generate_series(1, 80) g;
+                INSERT INTO execution_feedback (execution_id, rating) SELECT
+                  ('00000000-0000-0000-0000-' || lpad((1000 + g)::text, 12, '0'))::uuid, 1 + (g / 20) % 5 FROM generate_series(1, 80) g;
+                """);
+        FinetuneRequest req = new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.3, "dpo", "default",
+                null, "all", out, "test");
+        FinetuneReport first = run(req);
+        Set<String> train = inputs(Path.of(first.folder(), "train.jsonl"));
+        Set<String> validation = inputs(Path.of(first.folder(), "validation.jsonl"));
+        assertFalse(train.isEmpty() || validation.isEmpty(), first.render());
+        Set<String> both = new HashSet<>(train);
+        both.retainAll(validation);
+        assertEquals(Set.of(), both, "no input in both files");
+        FinetuneReport second = run(req);
+        for (String file : List.of("train.jsonl", "validation.jsonl", "README.md")) {
+            assertArrayEquals(Files.readAllBytes(Path.of(first.folder(), file)), Files.readAllBytes(Path.of(second.folder(), file)), file);
+        }
+    }
+
+    private static Set<String> inputs(Path file) throws Exception {
+        Set<String> out = new HashSet<>();
+        for (JsonNode e : lines(file)) out.add(e.get("input").get("messages").toString());
+        return out;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     @Test
     void should_refuse_an_unknown_tokenizer_before_writing_anything() throws Exception {
         CliRun bad = CliRun.of(rt.config.with(Map.of("agent-etl.finetune.encoding", "gpt2_bpe")), "finetune", "--out", out.toString());
