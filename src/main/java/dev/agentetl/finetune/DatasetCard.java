@@ -14,8 +14,10 @@ final class DatasetCard {
     }
 
     static String render(String format, Map<String, Object> filters, double validationRatio, String redaction,
-                         String encoding, int maxTokens, ExamplePipeline run, List<SplitFiles.FileFacts> files) {
-        StringBuilder sb = new StringBuilder("# Fine-tuning dataset\n\n");
+                         String encoding, int maxTokens, ExamplePipeline run, List<SplitFiles.FileFacts> files,
+                         TrainingEstimate training, String license) {
+        StringBuilder sb = new StringBuilder(huggingFaceHeader(format, files, license));
+        sb.append("# Fine-tuning dataset\n\n");
         boolean pairs = format.equals("dpo");
         if (pairs) {
             sb.append("Preference pairs in OpenAI's preference fine-tuning (DPO) format, one per line: `input` (`messages`, and ")
@@ -75,6 +77,13 @@ final class DatasetCard {
         sb.append("\n## Tokens\n\n").append("Counted with the `").append(encoding).append("` tokenizer; examples over ")
                 .append(String.format("%,d", maxTokens)).append(" tokens are rejected, never truncated.\n\n");
         run.tokens.describe().forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
+        sb.append(String.format("%nTraining on the train file for %d epochs%s bills about %,d tokens (%,d training tokens x %d).%n",
+                training.epochs(), training.auto() ? " (OpenAI's auto setting for this many examples)" : "",
+                training.billedTokens(), training.trainTokens(), training.epochs()));
+        if (!training.warnings().isEmpty()) {
+            sb.append("\n**Warnings**\n\n");
+            training.warnings().forEach(w -> sb.append("- ").append(w).append('\n'));
+        }
         sb.append("\n## Redaction\n\nProfile `").append(redaction).append("`; matches replaced by typed placeholders ")
                 .append("in the exported copy only.\n\n| rule | replacements |\n|---|---:|\n");
         run.replacements().forEach((k, v) -> sb.append(String.format("| %s | %,d |%n", k, v)));
@@ -87,5 +96,78 @@ final class DatasetCard {
             run.samples.forEach(s -> sb.append("- ").append(s.replace("|", "\\|")).append('\n'));
         }
         return sb.toString();
+    }
+
+    /**
+     * The YAML header Hugging Face reads from a dataset's README.md: license, task, and a config naming the
+     * train and validation files, so {@code load_dataset} on the folder finds both splits; for Parquet also the
+     * features (the nested columns {@link ConversationParquet} writes) and the split sizes.
+     */
+    static String huggingFaceHeader(String format, List<SplitFiles.FileFacts> files, String license) {
+        StringBuilder y = new StringBuilder("---\n");
+        y.append("license: ").append(license).append('\n');
+        y.append("task_categories:\n- text-generation\n");
+        y.append("tags:\n- conversational\n- tool-calling\n").append(format.equals("dpo") ? "- dpo\n- preference\n" : "");
+        y.append("configs:\n- config_name: default\n  data_files:\n");
+        for (SplitFiles.FileFacts f : files) {
+            y.append("  - split: ").append(f.file().substring(0, f.file().indexOf('.'))).append('\n')
+                    .append("    path: ").append(f.file()).append('\n');
+        }
+        if (format.equals("parquet")) {
+            y.append("""
+                    dataset_info:
+                      features:
+                      - name: messages
+                        list:
+                        - name: role
+                          dtype: string
+                        - name: content
+                          dtype: string
+                        - name: tool_calls
+                          list:
+                          - name: id
+                            dtype: string
+                          - name: type
+                            dtype: string
+                          - name: function
+                            struct:
+                            - name: name
+                              dtype: string
+                            - name: arguments
+                              dtype: string
+                        - name: tool_call_id
+                          dtype: string
+                        - name: weight
+                          dtype: int32
+                      - name: tools
+                        list:
+                        - name: type
+                          dtype: string
+                        - name: function
+                          struct:
+                          - name: name
+                            dtype: string
+                          - name: description
+                            dtype: string
+                          - name: parameters
+                            dtype: string
+                      - name: conversation_id
+                        dtype: string
+                      - name: source
+                        dtype: string
+                      - name: source_id
+                        dtype: string
+                      - name: model
+                        dtype: string
+                      - name: tokens
+                        dtype: int32
+                      splits:
+                    """);
+            for (SplitFiles.FileFacts f : files) {
+                y.append("  - name: ").append(f.file().substring(0, f.file().indexOf('.'))).append('\n')
+                        .append("    num_examples: ").append(f.examples()).append('\n');
+            }
+        }
+        return y.append("---\n\n").toString();
     }
 }

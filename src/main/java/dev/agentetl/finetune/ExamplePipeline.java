@@ -41,6 +41,8 @@ final class ExamplePipeline {
     long train;
     long validation;
     long duplicates;
+    /** Tokens of the examples written to train: what a training job bills, per epoch. */
+    long trainTokens;
     final Map<String, Long> rejected = new TreeMap<>();
     /** Preference pairs written, by how they were chosen. */
     final Map<String, Long> pairs = new TreeMap<>();
@@ -141,7 +143,10 @@ final class ExamplePipeline {
             if (p.jsonLine() != null) files.writeLine(split, p.jsonLine());
             else files.write(split, p.example(), p.tokens());
             if (p.validation()) validation++;
-            else train++;
+            else {
+                train++;
+                trainTokens += p.tokens();
+            }
             if (p.kind() != null) pairs.merge(p.kind(), 1L, Long::sum);
             tokens.add(p.tokens());
             for (int i = 0; i < replaced.length; i++) replaced[i] += p.replaced()[i];

@@ -50,7 +50,12 @@ public final class FinetuneExporter {
     private final Settings settings;
 
     /** Configured defaults: token limit, tokenizer, and the custom redaction rules and profiles. */
-    public record Settings(int maxTokens, String encoding, Map<String, String> rules, Map<String, String> profiles) {
+    public record Settings(int maxTokens, String encoding, Map<String, String> rules, Map<String, String> profiles, String epochs,
+                           String license) {
+        public Settings {
+            if (epochs != null && !epochs.isBlank() && !epochs.strip().equals("auto")) TrainingEstimate.epochs(epochs);
+            license = license == null || license.isBlank() ? "other" : license.strip();
+        }
     }
 
     public FinetuneExporter(DataSource dataSource, Path defaultOut, Settings settings) {
@@ -106,17 +111,22 @@ public final class FinetuneExporter {
                 }
                 c.commit();
                 c.setAutoCommit(true);
+                TrainingEstimate training = TrainingEstimate.of(settings.epochs(), run.train, run.validation, run.trainTokens,
+                        request.validationRatio());
+                training.warnings().forEach(w -> LOG.warn("finetune: {}", w));
                 Map<String, Object> manifest = manifest(exportId, request, filters, redactor, encoding, maxTokens, run,
                         facts, startedAt);
+                manifest.put("training_estimate", training.describe());
+                manifest.put("warnings", training.warnings());
                 Files.writeString(temp.resolve("README.md"), DatasetCard.render(request.format(), filters,
-                        request.validationRatio(), redactor.name(), encoding, maxTokens, run, facts));
+                        request.validationRatio(), redactor.name(), encoding, maxTokens, run, facts, training, settings.license()));
                 Files.writeString(temp.resolve("_manifest.json"), MANIFEST.writeValueAsString(manifest));
                 Files.move(temp, folder, StandardCopyOption.ATOMIC_MOVE);
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 finishRow(c, exportId, run.train + run.validation, facts, manifest, folder);
                 return new FinetuneReport(exportId, folder.toString(), request.format(), run.candidates, run.train,
                         run.validation, run.duplicates, new LinkedHashMap<>(run.rejected), run.replacements(),
-                        run.tokens.describe(), facts, List.copyOf(run.samples), millis, manifest);
+                        run.tokens.describe(), facts, List.copyOf(run.samples), millis, manifest, training);
             } catch (Exception e) {
                 if (!c.getAutoCommit()) {
                     Transactions.rollbackQuietly(c, e);

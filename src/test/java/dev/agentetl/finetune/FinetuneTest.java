@@ -412,24 +412,65 @@ class FinetuneTest {
     }
 
     @Test
-    void should_write_parquet_that_duckdb_reads_with_the_same_examples() throws Exception {
+    void should_write_parquet_conversations_as_lists_of_structs_that_duckdb_reads_back() throws Exception {
         goodTelemetry();
         sessions();
         FinetuneReport json = run(request("all"));
         FinetuneReport parquet = run(new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.0, "parquet",
                 "default", null, "all", out, "test"));
         assertEquals(json.rowsWritten(), parquet.rowsWritten());
-        Set<String> fromJson = examples(json).stream().map(e -> e.get("messages").toString()).collect(Collectors.toSet());
+        Set<String> fromJson = examples(json).stream().map(e -> withoutNulls(e).toString()).collect(Collectors.toSet());
         Set<String> fromParquet = new HashSet<>();
-        try (Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement();
-             ResultSet rs = st.executeQuery("SELECT messages, conversation_id, tokens FROM read_parquet('"
-                     + Path.of(parquet.folder(), "train.parquet") + "')")) {
-            while (rs.next()) {
-                fromParquet.add(JSON.readTree(rs.getString(1)).toString());
-                assertTrue(rs.getInt(3) > 0);
+        try (Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
+            String file = "read_parquet('" + Path.of(parquet.folder(), "train.parquet") + "')";
+            try (ResultSet rs = st.executeQuery("SELECT typeof(messages), typeof(tools) FROM " + file + " LIMIT 1")) {
+                rs.next();
+                // what datasets / TRL read as a conversation: a list of message structs, tool calls nested likewise
+                assertEquals("STRUCT(\"role\" VARCHAR, \"content\" VARCHAR, tool_calls STRUCT(id VARCHAR, \"type\" VARCHAR, "
+                        + "\"function\" STRUCT(\"name\" VARCHAR, arguments VARCHAR))[], tool_call_id VARCHAR, weight INTEGER)[]",
+                        rs.getString(1));
+                assertEquals("STRUCT(\"type\" VARCHAR, \"function\" STRUCT(\"name\" VARCHAR, description VARCHAR, parameters VARCHAR))[]",
+                        rs.getString(2));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT to_json(messages)::varchar, to_json(tools)::varchar, tokens, "
+                    + "messages[1].role FROM " + file)) {
+                while (rs.next()) {
+                    JsonNode example = JSON.createObjectNode().set("messages", JSON.readTree(rs.getString(1)));
+                    JsonNode tools = JSON.readTree(rs.getString(2));
+                    for (JsonNode t : tools) { // parameters are a JSON schema kept as text in the struct
+                        if (t.get("function").hasNonNull("parameters")) {
+                            ((com.fasterxml.jackson.databind.node.ObjectNode) t.get("function")).set("parameters",
+                                    JSON.readTree(t.get("function").get("parameters").asText()));
+                        }
+                    }
+                    if (!tools.isNull()) ((com.fasterxml.jackson.databind.node.ObjectNode) example).set("tools", tools);
+                    fromParquet.add(withoutNulls(example).toString());
+                    assertTrue(rs.getInt(3) > 0);
+                    assertTrue(List.of("system", "user").contains(rs.getString(4)));
+                }
             }
         }
         assertEquals(fromJson, fromParquet);
+        String card = Files.readString(Path.of(parquet.folder(), "README.md"));
+        assertTrue(card.startsWith("---\n") && card.contains("  - split: train\n    path: train.parquet\n")
+                && card.contains("- name: messages\n    list:\n") && card.contains("license: "), card);
+    }
+
+    /** The JSON without null members (a struct has every field; the JSON line leaves absent ones out). */
+    private static JsonNode withoutNulls(JsonNode node) {
+        if (node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+            node.fields().forEachRemaining(e -> {
+                if (!e.getValue().isNull()) out.set(e.getKey(), withoutNulls(e.getValue()));
+            });
+            return out;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
+            node.forEach(n -> out.add(withoutNulls(n)));
+            return out;
+        }
+        return node;
     }
 
     @Test
@@ -632,6 +673,34 @@ class FinetuneTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    @Test
+    void should_warn_about_a_dataset_too_small_or_without_validation_and_estimate_the_billed_tokens() throws Exception {
+        goodTelemetry();
+        FinetuneReport r = run(request("telemetry"));
+        assertEquals(4, r.train());
+        assertEquals(List.of("only 4 examples: fine-tuning needs at least 10 (50-100 or more make a difference)",
+                "the validation split is empty (--validation-ratio 0): nothing measures over-fitting"), r.training().warnings());
+        long tokens = ((Number) r.tokens().get("total")).longValue();
+        assertEquals(tokens, r.training().trainTokens(), "every example went to train");
+        assertEquals(25, r.training().epochs(), "OpenAI's auto epochs for 4 examples: enough to see about 100");
+        assertEquals(tokens * 25, r.training().billedTokens());
+        assertTrue(r.render().contains(String.format("%,d billed tokens", tokens * 25)) && r.render().contains("WARNING: only 4 examples"),
+                r.render());
+        String card = Files.readString(Path.of(r.folder(), "README.md"));
+        assertTrue(card.contains("- the validation split is empty") && card.contains("  - split: validation\n    path: validation.jsonl\n"), card);
+
+        assertEquals(3, TrainingEstimate.autoEpochs(1_000));
+        assertEquals(2, TrainingEstimate.autoEpochs(12_000));
+        Sql.exec(db, """
+                INSERT INTO agent_telemetry (created_at, record_type, session_id, model_used, system_prompt, chat_history, response_text, duration_ms)
+                SELECT timestamptz '2026-03-01' + g * interval '1 minute', 'llm_call', 'many-' || g, 'gpt-4o', 'You are terse.',
+                       jsonb_build_array(jsonb_build_object('role', 'user', 'content', 'question ' || g)), 'answer ' || g, 10
+                FROM generate_series(1, 200) g""");
+        FinetuneReport enough = run(new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.2, "openai", "default",
+                null, "telemetry", out, "test"));
+        assertEquals(List.of(), enough.training().warnings(), enough.render());
     }
 
     @Test
