@@ -76,7 +76,7 @@ final class OpenAiShapes {
         else function.putNull("name");
         if (args == null || args.isNull() || args.isMissingNode()) function.put("arguments", "{}");
         else if (args.isTextual()) function.put("arguments", args.asText());
-        else function.put("arguments", args.toString());
+        else function.put("arguments", RenderedJson.get().text(args)); // as args.toString(), without a generator per call
         return out;
     }
 

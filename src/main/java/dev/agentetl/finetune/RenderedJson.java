@@ -1,21 +1,27 @@
 package dev.agentetl.finetune;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.Arrays;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A line of JSON being put together on one thread, with the JSON of what repeats from example to example
- * remembered: a plain message (role and content only) with a long content, such as the system prompt every
- * recorded call opens with, by its text; a set of tool definitions (shared instances) by identity. Escaping
- * the same 1.5 KB prompt for every example was the largest single cost of writing the files. The bytes are
- * exactly those Jackson writes for the whole tree.
+ * Writes JSON on one thread through generators made once, with the JSON of what repeats from example to
+ * example remembered: a plain message (role and content only) with a long content, such as the system prompt
+ * every recorded call opens with, by its text; a set of tool definitions (shared instances) by identity.
+ * Escaping the same 1.5 KB prompt for every example, and setting up a generator for every small value, were
+ * the largest costs of writing the files. The bytes are exactly those Jackson writes for the whole tree.
  */
 final class RenderedJson {
 
@@ -25,7 +31,7 @@ final class RenderedJson {
 
     private static final ThreadLocal<RenderedJson> PER_THREAD = ThreadLocal.withInitial(RenderedJson::new);
 
-    private record Plain(String role, byte[] json) {
+    private record Plain(String role, SerializableString json) {
     }
 
     private final Map<String, Plain> plainMessages = new LinkedHashMap<>(ENTRIES * 2, 0.75f, true) {
@@ -34,61 +40,96 @@ final class RenderedJson {
             return size() > ENTRIES;
         }
     };
-    private final Map<ArrayNode, byte[]> toolSets = new IdentityHashMap<>();
-    private byte[] buffer = new byte[1 << 14];
-    private int length;
+    private final Map<ArrayNode, SerializableString> toolSets = new IdentityHashMap<>();
+    private final ByteArrayBuilder bytes = new ByteArrayBuilder(1 << 14);
+    private final JsonGenerator line;
+    private final StringWriter chars = new StringWriter(256);
+    private final JsonGenerator text;
+
+    private RenderedJson() {
+        try {
+            line = OpenAiShapes.JSON.getFactory().createGenerator(bytes);
+            text = OpenAiShapes.JSON.getFactory().createGenerator(chars);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        line.setRootValueSeparator(null); // one root value per use, nothing between them
+        text.setRootValueSeparator(null);
+    }
 
     static RenderedJson get() {
         return PER_THREAD.get();
     }
 
-    void start() {
-        length = 0;
+    /** A chat example's line: {@code {"messages":[...],"tools":[...]}} and a newline. */
+    byte[] chatLine(Example example) {
+        try {
+            bytes.reset();
+            line.writeStartObject();
+            line.writeFieldName("messages");
+            line.writeStartArray();
+            for (JsonNode m : example.messages()) message((ObjectNode) m);
+            line.writeEndArray();
+            if (example.tools() != null) {
+                line.writeFieldName("tools");
+                line.writeRawValue(tools(example.tools()));
+            }
+            line.writeEndObject();
+            line.flush();
+            bytes.write('\n');
+            byte[] out = bytes.toByteArray();
+            if (out.length > 1 << 20) bytes.release(); // do not keep a huge example's buffer
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("an example that cannot be written as JSON: " + e.getMessage(), e);
+        }
     }
 
-    void raw(byte[] bytes) {
-        if (length + bytes.length > buffer.length) buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + bytes.length));
-        System.arraycopy(bytes, 0, buffer, length, bytes.length);
-        length += bytes.length;
+    /** A small value (tool call arguments) as JSON text, as {@code node.toString()} writes it. */
+    String text(JsonNode node) {
+        try {
+            chars.getBuffer().setLength(0);
+            OpenAiShapes.JSON.writeTree(text, node);
+            text.flush();
+            return chars.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    void message(ObjectNode m) {
+    private void message(ObjectNode m) throws IOException {
         JsonNode content = m.get("content");
         if (m.size() == 2 && content != null && content.isTextual() && content.textValue().length() >= LONG_CONTENT
                 && m.get("role") != null && m.get("role").isTextual()) {
             String role = m.get("role").textValue();
             Plain p = plainMessages.get(content.textValue());
             if (p == null || !p.role().equals(role)) {
-                p = new Plain(role, serialise(m));
+                p = new Plain(role, serialised(m));
                 plainMessages.put(content.textValue(), p);
             }
-            raw(p.json());
+            line.writeRawValue(p.json());
         } else {
-            raw(serialise(m));
+            OpenAiShapes.JSON.writeTree(line, m);
         }
     }
 
-    void tools(ArrayNode tools) {
-        byte[] json = toolSets.get(tools);
+    private SerializableString tools(ArrayNode tools) {
+        SerializableString json = toolSets.get(tools);
         if (json == null) {
             if (toolSets.size() >= ENTRIES) toolSets.clear();
-            json = serialise(tools);
+            json = serialised(tools);
             toolSets.put(tools, json);
         }
-        raw(json);
+        return json;
     }
 
-    byte[] bytes() {
-        byte[] out = Arrays.copyOf(buffer, length);
-        if (buffer.length > 1 << 20) buffer = new byte[1 << 14]; // do not keep a huge example's buffer
-        return out;
-    }
-
-    private static byte[] serialise(JsonNode node) {
+    private static SerializableString serialised(JsonNode node) {
         try {
-            return OpenAiShapes.JSON.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an example that cannot be written as JSON: " + e.getOriginalMessage(), e);
+            SerializedString s = new SerializedString(new String(OpenAiShapes.JSON.writeValueAsBytes(node), StandardCharsets.UTF_8));
+            s.asUnquotedUTF8(); // the bytes, once
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -48,34 +48,12 @@ final class SplitFiles implements AutoCloseable {
 
     /**
      * One example as a line of OpenAI's format (exactly messages and tools), ending with a newline: the bytes
-     * Jackson writes for {@code {"messages": [...], "tools": [...]}}, put together from the JSON of each message
-     * and of the tools, where the long plain messages (a system prompt) and the tool sets repeat from example to
-     * example and are serialised once per thread ({@link RenderedJson}).
+     * Jackson writes for {@code {"messages": [...], "tools": [...]}}, with what repeats serialised once per thread
+     * ({@link RenderedJson}).
      */
     static byte[] jsonLine(Example example) {
-        RenderedJson json = RenderedJson.get();
-        json.start();
-        json.raw(MESSAGES_OPEN);
-        boolean first = true;
-        for (com.fasterxml.jackson.databind.JsonNode m : example.messages()) {
-            if (!first) json.raw(COMMA);
-            first = false;
-            json.message((ObjectNode) m);
-        }
-        json.raw(ARRAY_CLOSE);
-        if (example.tools() != null) {
-            json.raw(TOOLS_FIELD);
-            json.tools(example.tools());
-        }
-        json.raw(LINE_CLOSE);
-        return json.bytes();
+        return RenderedJson.get().chatLine(example);
     }
-
-    private static final byte[] MESSAGES_OPEN = "{\"messages\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    private static final byte[] COMMA = {','};
-    private static final byte[] ARRAY_CLOSE = {']'};
-    private static final byte[] TOOLS_FIELD = ",\"tools\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    private static final byte[] LINE_CLOSE = {'}', '\n'};
 
     /** A line made by {@link #jsonLine} (JSON Lines files). */
     void writeLine(String split, byte[] line) throws IOException {
