@@ -704,6 +704,26 @@ class FinetuneTest {
     }
 
     @Test
+    void should_find_duplicates_in_the_heap_and_after_the_hashes_moved_to_the_database() throws Exception {
+        List<java.util.UUID> hashes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) hashes.add(new java.util.UUID(i * 7919L, i));
+        db.setAutoCommit(false);
+        try {
+            SeenExamples seen = new SeenExamples(db, 25);
+            assertEquals(Set.copyOf(hashes.subList(0, 20)), seen.addNew(hashes.subList(0, 20)), "all new, in the heap");
+            assertEquals(Set.of(), seen.addNew(hashes.subList(5, 10)), "seen, in the heap");
+            assertNull(Sql.value(db, "SELECT to_regclass('pg_temp.finetune_seen')::text"), "no table while the heap holds them");
+            // past the limit: the heap's hashes go to a temporary table and the check goes on there
+            assertEquals(Set.copyOf(hashes.subList(20, 30)), seen.addNew(hashes.subList(15, 30)));
+            assertEquals(30, Sql.count(db, "SELECT count(*) FROM finetune_seen"));
+            assertEquals(Set.copyOf(hashes.subList(30, 40)), seen.addNew(hashes.subList(0, 40)));
+        } finally {
+            db.rollback();
+            db.setAutoCommit(true);
+        }
+    }
+
+    @Test
     void should_refuse_an_unknown_tokenizer_before_writing_anything() throws Exception {
         CliRun bad = CliRun.of(rt.config.with(Map.of("agent-etl.finetune.encoding", "gpt2_bpe")), "finetune", "--out", out.toString());
         assertEquals(1, bad.exit());
