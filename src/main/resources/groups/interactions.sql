@@ -249,6 +249,12 @@ CREATE INDEX idx_error_recovery_session_id ON error_recovery (session_id);
 CREATE INDEX idx_error_recovery_tool_call_id ON error_recovery (tool_call_id);
 CREATE INDEX idx_ab_test_results_session_id ON ab_test_results (session_id);
 CREATE INDEX idx_ab_test_results_ab_test_id ON ab_test_results (ab_test_id);
+-- Foreign keys without ON DELETE CASCADE are checked row by row when their parent row is deleted (an app's
+-- delete, or archive): without an index each check scans the whole referencing table.
+CREATE INDEX idx_llm_responses_message_id ON llm_responses (message_id);
+CREATE INDEX idx_judge_evaluations_tool_call_id ON judge_evaluations (tool_call_id);
+CREATE INDEX idx_reasoning_steps_tool_call_id ON reasoning_steps (tool_call_id);
+CREATE INDEX idx_test_runs_session_id ON test_runs (session_id);
 
 -- Views (seed 000, part 2.4). SQLite's `success = 0` becomes NOT success; rates are numeric
 -- and guarded against division by zero.

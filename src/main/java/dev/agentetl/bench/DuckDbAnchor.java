@@ -26,12 +26,24 @@ final class DuckDbAnchor {
         this.missing = missing;
     }
 
-    /** The jar at {@code path}, or the newest duckdb_jdbc in ~/.m2; an anchor that says why when there is none. */
+    /**
+     * The jar at {@code path}; else the driver already on the class path (the tests'); else the newest duckdb_jdbc
+     * in the local Maven repository ({@code -Dmaven.repo.local}, or ~/.m2); an anchor that says why when there is none.
+     */
     static DuckDbAnchor find(String path) {
+        if (path == null || path.isBlank()) {
+            try {
+                Driver d = (Driver) Class.forName("org.duckdb.DuckDBDriver", true, DuckDbAnchor.class.getClassLoader())
+                        .getDeclaredConstructor().newInstance();
+                return new DuckDbAnchor(d, null);
+            } catch (ReflectiveOperationException | LinkageError notOnClassPath) {
+                // looked for in the local Maven repository below
+            }
+        }
         Path jar = path != null && !path.isBlank() ? Path.of(path) : newestInMavenRepository();
         if (jar == null || !Files.isRegularFile(jar)) {
             return new DuckDbAnchor(null, path != null && !path.isBlank() ? path + " not found"
-                    : "no duckdb_jdbc jar in ~/.m2 (run the tests once, or pass --duckdb JAR)");
+                    : "no duckdb_jdbc jar on the class path or in the local Maven repository (run the tests once, or pass --duckdb JAR)");
         }
         try {
             URLClassLoader loader = new URLClassLoader(new URL[]{jar.toUri().toURL()}, DuckDbAnchor.class.getClassLoader());
@@ -43,7 +55,9 @@ final class DuckDbAnchor {
     }
 
     private static Path newestInMavenRepository() {
-        Path base = Path.of(System.getProperty("user.home"), ".m2", "repository", "org", "duckdb", "duckdb_jdbc");
+        String local = System.getProperty("maven.repo.local");
+        Path repository = local != null && !local.isBlank() ? Path.of(local) : Path.of(System.getProperty("user.home"), ".m2", "repository");
+        Path base = repository.resolve("org").resolve("duckdb").resolve("duckdb_jdbc");
         if (!Files.isDirectory(base)) return null;
         try (Stream<Path> versions = Files.list(base)) {
             return versions.sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())

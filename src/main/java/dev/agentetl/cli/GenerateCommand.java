@@ -38,7 +38,7 @@ final class GenerateCommand extends JobCommand {
             // not required by picocli, so that 'generate legacy' has its own --rows
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--rows=N'");
         }
-        return new GenerateOptions(rows, seed != null ? seed : cli.config.getInt("agent-etl.generate.seed"),
+        return new GenerateOptions(rows, seed != null ? seed : cli.config().getInt("agent-etl.generate.seed"),
                 endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC), days, !noPatterns);
     }
 
@@ -64,7 +64,7 @@ final class GenerateCommand extends JobCommand {
         @Override
         Object body() {
             return new dev.agentetl.consolidate.LegacyGenerator.Request(out == null ? null : out.toAbsolutePath(), rows,
-                    seed != null ? seed : cli.config.getInt("agent-etl.generate.seed"));
+                    seed != null ? seed : cli.config().getInt("agent-etl.generate.seed"));
         }
     }
 }

@@ -50,11 +50,12 @@ final class ImportCommand implements Runnable {
     }
 
     @Command(name = "rules", mixinStandardHelpOptions = true,
-            description = "Import context_rules / negate_keys CSV files (the kind is recognised from the header). "
-                    + "Each file is the desired state: changed rows get a new version, missing rows are deactivated.")
+            description = "Import context_rules / negate_keys CSV files (the kind is recognised from the header); with no "
+                    + "FILE, the bundled samples. Each file is the desired state: changed rows get a new version, missing "
+                    + "rows are deactivated. A negate key's blank label is 'default', its blank operator '!='.")
     static final class Rules extends ImportJob {
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "CSV files.")
-        List<Path> files;
+        @Parameters(paramLabel = "FILE", arity = "0..*", description = "CSV files (none: the bundled samples).")
+        List<Path> files = new ArrayList<>();
 
         @Override String job() { return "import-rules"; }
 

@@ -25,12 +25,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AgentEtl cli = (AgentEtl) spec.root().userObject();
-        AgentEtlRuntime runtime = AgentEtlRuntime.start(cli.config, "run", true);
+        AgentEtlRuntime runtime = AgentEtlRuntime.start(cli.config(), "run", true);
         ManagementServer server = null;
         try {
-            if (cli.config.getBoolean("agent-etl.management.enabled")) {
-                server = ManagementServer.start(cli.config.get("agent-etl.management.host"),
-                        cli.config.getInt("agent-etl.management.port"), runtime.database(), runtime.layout().ownSchema(), runtime.schedules());
+            if (cli.config().getBoolean("agent-etl.management.enabled")) {
+                server = ManagementServer.start(cli.config().get("agent-etl.management.host"),
+                        cli.config().getInt("agent-etl.management.port"), runtime.database(), runtime.layout().ownSchema(), runtime.schedules());
             }
         } catch (RuntimeException e) {
             runtime.close(false);
@@ -41,12 +41,24 @@ final class RunCommand implements Callable<Integer> {
             ShutdownSequence.register(http);
         }
         Schedules schedules = runtime.schedules();
+        if (AgentEtl.jsonAsked(spec.root().commandLine().getParseResult())) {
+            // a daemon's one document: what it runs, printed once it is up (stdout stays quiet after it)
+            java.util.Map<String, Object> started = new java.util.LinkedHashMap<>();
+            started.put("node", schedules.nodeId());
+            started.put("database", runtime.database().describe());
+            started.put("schedules", schedules.describe());
+            started.put("management", http == null ? null : "http://" + cli.config().get("agent-etl.management.host") + ":" + http.port());
+            new JsonDocument("run", null).report(dev.agentetl.runtime.TextReport.read("", started, 0))
+                    .print(cli.out, JsonDocument.Status.running, 0);
+            new CountDownLatch(1).await();
+            return 0;
+        }
         cli.out.println("agent-etl run: node " + schedules.nodeId() + " on " + runtime.database().describe());
         for (Schedules.JobSchedule j : schedules.describe()) {
             cli.out.println("  " + j.job() + ": " + (j.enabled() ? "'" + j.cron() + "', next " + j.nextFire() : "off"));
         }
         if (http != null) {
-            cli.out.println("  management: http://" + cli.config.get("agent-etl.management.host") + ":" + http.port() + "/health, /metrics");
+            cli.out.println("  management: http://" + cli.config().get("agent-etl.management.host") + ":" + http.port() + "/health, /metrics");
         }
         cli.out.flush();
         // SIGTERM and Ctrl-C run the shutdown sequence: the endpoint closes, Quartz lets a running job

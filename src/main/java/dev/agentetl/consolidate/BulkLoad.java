@@ -25,12 +25,13 @@ import java.util.List;
  * but the table much bigger (re-validating reads the whole table), the indexes too when the insert is at
  * least half the table (rebuilding sorts it whole). The primary key, every index a constraint
  * relies on (other tables' foreign keys may reference them) and, for inserts with ON CONFLICT, every
- * unique index (the conflict arbiters) stay in place.
+ * unique index (the conflict arbiters) stay in place. Used by consolidate and by ingest, each only on a group
+ * agent-etl created.
  */
-final class BulkLoad {
+public final class BulkLoad {
 
     /** What an insert sets aside. */
-    enum Plan {
+    public enum Plan {
         /** nothing: a plain insert */
         NONE,
         /** the foreign keys */
@@ -59,7 +60,7 @@ final class BulkLoad {
      * inserted. Nothing is set aside for fewer than {@code minRows} rows (0: never), whose locks would outweigh
      * the gain.
      */
-    static Plan plan(Connection pg, String target, long incoming, long minRows) throws SQLException {
+    public static Plan plan(Connection pg, String target, long incoming, long minRows) throws SQLException {
         if (minRows <= 0 || incoming < minRows) {
             return Plan.NONE;
         }
@@ -82,7 +83,7 @@ final class BulkLoad {
      * Drops what the plan sets aside, remembering the definitions; {@code keepUnique} keeps every unique index
      * (an insert with ON CONFLICT needs them as arbiters).
      */
-    static BulkLoad setAside(Connection pg, String target, Plan plan, boolean keepUnique) throws SQLException {
+    public static BulkLoad setAside(Connection pg, String target, Plan plan, boolean keepUnique) throws SQLException {
         List<String> indexNames = new ArrayList<>();
         List<String> indexDefinitions = new ArrayList<>();
         if (plan == Plan.KEYS_AND_INDEXES) {
@@ -129,7 +130,7 @@ final class BulkLoad {
     }
 
     /** Builds the indexes again and adds the foreign keys back (each validated over the whole table). */
-    void putBack(Connection pg) throws SQLException {
+    public void putBack(Connection pg) throws SQLException {
         try (Statement st = pg.createStatement()) {
             for (String definition : indexDefinitions) {
                 st.execute(definition);

@@ -1,5 +1,7 @@
 package dev.agentetl.consolidate;
 
+import dev.agentetl.progress.Progress;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentetl.db.Transactions;
 import dev.agentetl.runtime.Errors;
@@ -144,8 +146,18 @@ public final class Consolidator {
                 pending.add(f);
             }
         }
-        for (TargetGroups.Unit unit : TargetGroups.units(pending)) {
-            runUnit(job, runId, source, unit, zone, results, problems);
+        // rows read from the legacy tables, a table at a time, out of their row counts
+        long total = 0;
+        for (LegacySource.Found f : pending) total += sourceRows(source, f);
+        try (Progress progress = Progress.start("consolidate", "rows", total)) {
+            for (TargetGroups.Unit unit : TargetGroups.units(pending)) {
+                progress.note(unit.tables().stream().map(LegacySource.Found::table).collect(java.util.stream.Collectors.joining(", ")));
+                int before = results.size();
+                runUnit(job, runId, source, unit, zone, results, problems);
+                long read = 0;
+                for (Reconciliation.Result r : results.subList(before, results.size())) read += r.read();
+                progress.step(read);
+            }
         }
         // the report lists tables as the source holds them, whatever order they were done in
         List<String> order = probe.tables().stream().map(LegacySource.Found::label).toList();

@@ -22,14 +22,17 @@ final class Reconciliation {
     record Result(String file, String table, String layout, long read, long rejected, Map<String, Long> rejectedByReason,
                   long skipped, List<Target> targets, List<String> missingKeys) {
 
+        @com.fasterxml.jackson.annotation.JsonProperty // in --json, as the report prints it
         boolean reconciled() {
             return targets.stream().allMatch(t -> t.present() == t.expected());
         }
 
+        @com.fasterxml.jackson.annotation.JsonProperty // in --json, as the report prints it
         long written() {
             return targets.stream().mapToLong(Target::written).sum();
         }
 
+        @com.fasterxml.jackson.annotation.JsonProperty // in --json, as the report prints it
         long expected() {
             return targets.stream().mapToLong(Target::expected).sum();
         }

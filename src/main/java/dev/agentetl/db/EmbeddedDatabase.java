@@ -83,8 +83,22 @@ public final class EmbeddedDatabase implements Database {
             if (e instanceof DatabaseUnavailableException due) {
                 throw due;
             }
+            if (missingBinaries(e)) {
+                throw new DatabaseUnavailableException("no embedded PostgreSQL for this platform ("
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "; there are binaries for "
+                        + "Linux and macOS on x86-64 and ARM64): use an external PostgreSQL 15 or newer, with "
+                        + "agent-etl.db.url (AGENT_ETL_DB_URL), agent-etl.db.user and agent-etl.db.password", e);
+            }
             throw new DatabaseUnavailableException("cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** zonky found no server binaries for this system and architecture on the class path. */
+    private static boolean missingBinaries(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException && "Missing embedded postgres binaries".equals(t.getMessage())) return true;
+        }
+        return false;
     }
 
     static Path lockFileOf(Path dataDir) {

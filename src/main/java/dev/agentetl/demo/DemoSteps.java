@@ -31,6 +31,11 @@ public final class DemoSteps {
         return new dev.agentetl.prompts.ImportPromptsRequest(List.of(), false, "demo");
     }
 
+    /** The demo imports the bundled sample rules (context_rules, negate_keys) as user "demo". */
+    public dev.agentetl.rules.ImportRulesRequest bundledRules() {
+        return new dev.agentetl.rules.ImportRulesRequest(List.of(), false, "demo");
+    }
+
     /** A snapshot export of a dataset in the default exports folder. */
     public dev.agentetl.export.ExportRequest exportOf(String dataset, String format) {
         return new dev.agentetl.export.ExportRequest(dataset, null, dev.agentetl.export.ExportFormat.parse(format), null, null,
@@ -66,6 +71,11 @@ public final class DemoSteps {
     }
 
     /** A fine-tuning dataset of everything recorded, in the default exports folder. */
+    /** The dashboard at its configured place (agent-etl.dashboard.out), over the configured days. */
+    public dev.agentetl.dashboard.DashboardRequest dashboard() {
+        return new dev.agentetl.dashboard.DashboardRequest(null, null, null);
+    }
+
     public dev.agentetl.finetune.FinetuneRequest finetuneDataset() {
         return dev.agentetl.finetune.FinetuneRequest.everything(null, "demo");
     }

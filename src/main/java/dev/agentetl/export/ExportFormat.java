@@ -17,6 +17,7 @@ public enum ExportFormat {
         throw new IllegalArgumentException("unknown format '" + s + "'; use csv, jsonl or parquet");
     }
 
+    @com.fasterxml.jackson.annotation.JsonValue // in --json as the report prints it: csv, jsonl, parquet
     public String extension() {
         return extension;
     }

@@ -1,5 +1,8 @@
 package dev.agentetl.export;
 
+import dev.agentetl.progress.PlannerEstimate;
+import dev.agentetl.progress.Progress;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.agentetl.db.Transactions;
@@ -205,13 +208,18 @@ public final class Exporter {
             slices = new Slices(folder, exportId, request.format().extension(),
                     BlockRanges.of(src, dataset, src == c ? slicesFor(request.format(), width) : 1, splitMinBytes));
             int fetch = fetchSize(width);
-            long rows = slices.size() == 1
-                    ? exportSlice(src, query, request, columns, fetch, slices.parts(0), true)
-                    : exportSlices(sourceDs, src, query, request, columns, fetch, slices);
-            if (tail != null) {
-                // the rows already stamped at or after the watermark, in files of their own that the next export replaces
-                tailParts = new PartFiles(folder, ExportFolder.tailPrefix(exportId), request.format().extension());
-                rows += exportSlice(src, tail, request, columns, fetch, tailParts, false);
+            long rows;
+            // one bar (or log line) for the export, fed by every slice; the planner's row count is the total of a snapshot
+            try (Progress progress = Progress.start("export " + datasetName + " " + request.format().extension(), "rows",
+                    kind == ExportFolder.Kind.SNAPSHOT && dataset != null ? estimatedRows(src, dataset) : 0)) {
+                rows = slices.size() == 1
+                        ? exportSlice(src, query, request, columns, fetch, slices.parts(0), true, progress)
+                        : exportSlices(sourceDs, src, query, request, columns, fetch, slices, progress);
+                if (tail != null) {
+                    // the rows already stamped at or after the watermark, in files of their own that the next export replaces
+                    tailParts = new PartFiles(folder, ExportFolder.tailPrefix(exportId), request.format().extension());
+                    rows += exportSlice(src, tail, request, columns, fetch, tailParts, false, progress);
+                }
             }
             onStop.close();
             // the last moment the export can stop: past it, it finishes and is recorded as succeeded
@@ -325,14 +333,15 @@ public final class Exporter {
 
     /** The slices of a table exported at once, each on its own connection, all in this transaction's snapshot. */
     private long exportSlices(DataSource source, Connection c, ExportQuery query, ExportRequest request, List<Column> columns, int fetch,
-                              Slices slices) throws Exception {
+                              Slices slices, Progress progress) throws Exception {
         return SharedSnapshot.runAll(source, c, slices.size(), (w, slice) ->
-                exportSlice(w, query.restrictedTo(slices.condition(slice)), request, columns, fetch, slices.parts(slice), slice == 0));
+                exportSlice(w, query.restrictedTo(slices.condition(slice)), request, columns, fetch, slices.parts(slice), slice == 0,
+                        progress));
     }
 
     /** One slice (or the whole query) into its part files, in the caller's transaction; columns as the CSV writes them. */
     private long exportSlice(Connection c, ExportQuery query, ExportRequest request, List<Column> columns, int fetch,
-                             PartFiles parts, boolean fileWhenEmpty) throws SQLException, IOException {
+                             PartFiles parts, boolean fileWhenEmpty, Progress shown) throws SQLException, IOException {
         try (PreparedStatement ro = c.prepareStatement("SET TRANSACTION READ ONLY")) {
             ro.execute();
         }
@@ -343,12 +352,12 @@ public final class Exporter {
         try (PreparedStatement iso = c.prepareStatement("SET LOCAL DateStyle = 'ISO, MDY'")) {
             iso.execute();
         }
-        RowProgress progress = new RowProgress((request.dataset() != null ? request.dataset() : String.valueOf(request.queryFile()))
-                + " (" + parts.prefix() + ")");
-        if (request.format() == ExportFormat.CSV) {
-            return CsvCopy.export(c, query, columns, parts, rowsPerFile, fileWhenEmpty, progress);
-        }
-        return stream(c, query, request, fetch, parts, fileWhenEmpty, progress);
+        RowProgress progress = new RowProgress(shown);
+        long rows = request.format() == ExportFormat.CSV
+                ? CsvCopy.export(c, query, columns, parts, rowsPerFile, fileWhenEmpty, progress)
+                : stream(c, query, request, fetch, parts, fileWhenEmpty, progress);
+        progress.finished(rows);
+        return rows;
     }
 
     private long stream(Connection c, ExportQuery query, ExportRequest request, int fetch, PartFiles parts,
@@ -402,6 +411,14 @@ public final class Exporter {
     private static final double CLIENT_FORMAT_SLICE_MAX_ROW_BYTES = 1024;
 
     /** The average stored width of the first rows (0 when empty). */
+    /**
+     * The rows the planner expects the dataset to have: from ANALYZE's statistics, or from the table's size when it
+     * was never analyzed (a table just loaded); a view's too. Only a progress bar's total.
+     */
+    private static long estimatedRows(Connection c, Dataset dataset) {
+        return PlannerEstimate.rows(c, "SELECT 1 FROM " + dataset.qualifiedName(), List.of());
+    }
+
     private static double rowWidth(Connection c, Dataset dataset) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT avg(pg_column_size(t.*)) FROM (SELECT * FROM "
                 + dataset.qualifiedName() + " LIMIT 1000) t"); ResultSet rs = ps.executeQuery()) {
@@ -418,7 +435,13 @@ public final class Exporter {
     static List<Column> columns(ResultSetMetaData md) throws SQLException {
         List<Column> columns = new ArrayList<>();
         for (int i = 1; i <= md.getColumnCount(); i++) {
-            String type = md.getColumnTypeName(i);
+            // the driver names an identity or serial column's type serial / bigserial: the stored type is what is written
+            String type = switch (md.getColumnTypeName(i)) {
+                case "smallserial" -> "int2";
+                case "serial" -> "int4";
+                case "bigserial" -> "int8";
+                default -> md.getColumnTypeName(i);
+            };
             boolean numeric = "numeric".equals(type) && md.getPrecision(i) > 0 && md.getPrecision(i) < 1000;
             columns.add(new Column(md.getColumnLabel(i), type, numeric ? md.getPrecision(i) : null, numeric ? md.getScale(i) : null));
         }

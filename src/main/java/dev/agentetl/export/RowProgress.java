@@ -1,33 +1,36 @@
 package dev.agentetl.export;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.agentetl.progress.Progress;
 
-/** An export's progress on the log (stderr) every few seconds: rows so far and rows per second. */
+/**
+ * One slice's rows counted into the export's {@link Progress} (a bar on a terminal, else a log line every few
+ * seconds), in steps of 1024 rows so that slices on several threads add up cheaply.
+ */
 final class RowProgress {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RowProgress.class);
-    private static final long EVERY_NANOS = 3_000_000_000L;
+    private static final long STEP = 1024;
 
-    private final String label;
-    private final long started = System.nanoTime();
-    private long last = started;
+    private final Progress progress;
+    private long reported;
 
-    /** @param label what the lines name: the dataset, and the part files' prefix when a table is exported in slices */
-    RowProgress(String label) {
-        this.label = label;
+    RowProgress(Progress progress) {
+        this.progress = progress;
     }
 
     /**
-     * Called as rows go by (cheap: it looks at the clock every 1024 rows); also a safe point where the export
+     * Called as rows go by (cheap: it does something every 1024 rows); also a safe point where the export
      * stops when it was asked to (SIGTERM, Ctrl-C).
      */
     void rows(long rows) {
-        if ((rows & 1023) != 0) return;
+        if ((rows & (STEP - 1)) != 0) return;
         dev.agentetl.runtime.Cancellation.throwIfRequested();
-        long now = System.nanoTime();
-        if (now - last < EVERY_NANOS) return;
-        last = now;
-        LOG.info("export {}: {} rows ({} rows/s)", label, rows, rows * 1_000_000_000L / (now - started));
+        progress.step(rows - reported);
+        reported = rows;
+    }
+
+    /** The slice's last rows, fewer than a step. */
+    void finished(long rows) {
+        progress.step(rows - reported);
+        reported = rows;
     }
 }

@@ -37,7 +37,7 @@ final class SharedSnapshot {
     static long runAll(DataSource dataSource, Connection owner, int slices, SliceTask task) throws Exception {
         String snapshot = export(owner);
         ExecutorService pool = Executors.newFixedThreadPool(slices, r -> {
-            Thread t = new Thread(r, "export-slice");
+            Thread t = new Thread(dev.agentetl.runtime.LogSetup.carryingContext(r), "export-slice");
             t.setDaemon(true);
             return t;
         });

@@ -1,5 +1,8 @@
 package dev.agentetl.finetune;
 
+import dev.agentetl.progress.PlannerEstimate;
+import dev.agentetl.progress.Progress;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -100,11 +103,16 @@ public final class FinetuneExporter {
                 try (SplitFiles files = new SplitFiles(temp, parquet)) {
                     run = new ExamplePipeline(() -> new ExamplePreparer(new TextProcessor(redactor, settings.encoding()),
                             ruleNames.size()), new SeenExamples(c), files, maxTokens, request.validationRatio(), ruleNames, parquet);
-                    Progress progress = new Progress();
-                    try (OrderedWorkers workers = new OrderedWorkers(WORKERS, run::accept)) {
-                        if (request.telemetry()) streamTelemetry(c, queries.telemetry(c), registry, run, workers, progress);
-                        if (request.sessions()) streamSessions(c, queries.sessions(c), registry, run, workers, progress);
-                        if (request.preferences()) streamPairs(c, queries.preferencePairs(c), registry, run, workers, progress);
+                    SourceQueries.Query telemetry = request.telemetry() ? queries.telemetry(c) : null;
+                    SourceQueries.Query sessions = request.sessions() ? queries.sessions(c) : null;
+                    SourceQueries.Query pairs = request.preferences() ? queries.preferencePairs(c) : null;
+                    // source rows read (llm_call rows, session messages), out of the planner's estimate of the queries
+                    try (Progress progress = Progress.start("finetune", "rows",
+                            estimate(c, telemetry) + estimate(c, sessions) + estimate(c, pairs));
+                         OrderedWorkers workers = new OrderedWorkers(WORKERS, run::accept)) {
+                        if (telemetry != null) streamTelemetry(c, telemetry, registry, run, workers, progress);
+                        if (sessions != null) streamSessions(c, sessions, registry, run, workers, progress);
+                        if (pairs != null) streamPairs(c, pairs, registry, run, workers, progress);
                         workers.finish();
                     }
                     facts = files.finish();
@@ -151,10 +159,11 @@ public final class FinetuneExporter {
                 if (batch.size() == BATCH) {
                     submitTelemetry(batch, registry, run, workers);
                     batch = new ArrayList<>(BATCH);
-                    progress.tick(run);
+                    tick(progress, BATCH, run);
                 }
             }
             if (!batch.isEmpty()) submitTelemetry(batch, registry, run, workers);
+            progress.step(batch.size());
         }
     }
 
@@ -187,8 +196,8 @@ public final class FinetuneExporter {
                     if (rows >= BATCH) {
                         submitSessions(batch, registry, run, workers);
                         batch = new ArrayList<>();
+                        tick(progress, rows, run);
                         rows = 0;
-                        progress.tick(run);
                     }
                 }
                 session.add(row);
@@ -196,6 +205,7 @@ public final class FinetuneExporter {
             }
             if (!session.isEmpty()) batch.add(session);
             if (!batch.isEmpty()) submitSessions(batch, registry, run, workers);
+            progress.step(rows);
         }
     }
 
@@ -227,8 +237,8 @@ public final class FinetuneExporter {
                     if (rows >= BATCH || !more) {
                         submitPairs(batch, registry, run, workers);
                         batch = new ArrayList<>();
+                        tick(progress, rows, run);
                         rows = 0;
-                        progress.tick(run);
                     }
                 }
                 if (!more) break;
@@ -299,18 +309,14 @@ public final class FinetuneExporter {
     }
 
     /** Progress on the log every few seconds. */
-    private static final class Progress {
-        private final long t0 = System.nanoTime();
-        private long last = t0;
+    /** Source rows read, with the examples written so far beside them (they lag: workers prepare them). */
+    private static void tick(Progress progress, long rows, ExamplePipeline run) {
+        progress.step(rows);
+        progress.note(String.format("%,d examples written", run.train + run.validation));
+    }
 
-        void tick(ExamplePipeline run) {
-            long now = System.nanoTime();
-            if (now - last > 3_000_000_000L) {
-                last = now;
-                LOG.info("finetune: {} candidates, {} written ({} candidates/s)", run.candidates, run.train + run.validation,
-                        run.candidates * 1_000_000_000L / (now - t0));
-            }
-        }
+    private static long estimate(Connection c, SourceQueries.Query q) {
+        return q == null ? 0 : PlannerEstimate.rows(c, q.sql(), q.parameters());
     }
 
     private Map<String, Object> manifest(long id, FinetuneRequest request, Map<String, Object> filters, Redactor redactor,

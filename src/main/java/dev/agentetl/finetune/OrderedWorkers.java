@@ -29,7 +29,7 @@ final class OrderedWorkers implements AutoCloseable {
 
     OrderedWorkers(int threads, Sink sink) {
         this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "finetune-worker");
+            Thread t = new Thread(dev.agentetl.runtime.LogSetup.carryingContext(r), "finetune-worker");
             t.setDaemon(true);
             return t;
         });

@@ -15,10 +15,12 @@ final class InteractionWriter {
     private final GenContext ctx;
     private final Behaviour behaviour;
     private final List<Long> testCaseIds;
+    private final ExperimentWriter experiments;
     private final CopyBuffer sessions, messages, responses, calls, results, recoveries, steps, metrics, testRuns, judges;
 
-    InteractionWriter(GenContext ctx, Behaviour behaviour, List<Long> testCaseIds) {
+    InteractionWriter(GenContext ctx, Behaviour behaviour, List<Long> testCaseIds, ExperimentWriter experiments) {
         this.ctx = ctx;
+        this.experiments = experiments;
         this.behaviour = behaviour;
         this.testCaseIds = testCaseIds;
         sessions = ctx.table("sessions", "id, session_id, created_at, updated_at, session_type, orchestrator_type, model, "
@@ -109,6 +111,7 @@ final class InteractionWriter {
                 GenContext.json(Map.of("generator_session", sessionNumber, "prompt_variant", promptVariant)));
         metrics.row(sessionId, "total_tokens", totalTokens, "tokens", t);
         metrics.row(sessionId, "duration", durationMs, "ms", t);
+        experiments.write(sessionId, t, orchestrator, promptVariant, status, durationMs, rounds);
         if ("test".equals(type) && !testCaseIds.isEmpty()) {
             writeTestRun(sessionId, start, t, durationMs, rounds, callIndex, "success".equals(status), sessionNumber);
         }
@@ -121,12 +124,16 @@ final class InteractionWriter {
         long testCase = testCaseIds.get(ctx.random.nextInt(testCaseIds.size()));
         testRuns.row(runId, testCase, sessionId, (int) (number % 1000) + 1, start, end, durationMs,
                 passed ? "passed" : "failed", rounds, calls, passed);
-        int judgements = 1 + ctx.random.nextInt(2);
+        // one to three judges, each a different model with its own leniency, so verdicts on a run can split
+        int judgements = 1 + ctx.random.nextInt(Vocabulary.JUDGE_MODELS.size());
+        int first = ctx.random.nextInt(Vocabulary.JUDGE_MODELS.size());
         for (int j = 0; j < judgements; j++) {
-            boolean judged = passed ? !ctx.chance(0.05) : ctx.chance(0.1);
-            judges.row(runId, "gpt-4o-mini", judged, Math.round((0.6 + 0.4 * ctx.random.nextDouble()) * 1000) / 1000.0,
+            int judge = (first + j) % Vocabulary.JUDGE_MODELS.size();
+            boolean judged = passed ? !ctx.chance(Vocabulary.JUDGE_FALSE_FAIL[judge]) : ctx.chance(Vocabulary.JUDGE_FALSE_PASS[judge]);
+            double confidence = Math.round((0.6 + 0.4 * ctx.random.nextDouble()) * 1000) / 1000.0;
+            judges.row(runId, Vocabulary.JUDGE_MODELS.get(judge), judged, confidence,
                     judged ? "The tool calls match the expected tools and parameters." : "An expected tool was not called.",
-                    j == 0 ? "semantic" : "exact_match", 200 + ctx.random.nextInt(800), end);
+                    Vocabulary.EVALUATION_TYPES.get(j), 200 + ctx.random.nextInt(800), end);
         }
     }
 

@@ -28,7 +28,6 @@ public final class TelemetryGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryGenerator.class);
     /** Buffered COPY text before a flush; bounds memory whatever the row count. */
     private static final int FLUSH_CHARS = 8 << 20;
-    private static final long PROGRESS_NANOS = 3_000_000_000L;
 
     private final DataSource dataSource;
 
@@ -66,12 +65,12 @@ public final class TelemetryGenerator {
         }
         GenContext ctx = new GenContext(c, options, existing);
         Behaviour behaviour = new Behaviour(ctx);
-        InteractionWriter interactions = new InteractionWriter(ctx, behaviour, ensureTestCases(c));
+        List<Long> testCases = ensureTestCases(c);
+        InteractionWriter interactions = new InteractionWriter(ctx, behaviour, testCases, new ExperimentWriter(ctx, c));
         ExecutionWriter executions = new ExecutionWriter(ctx, behaviour);
         TurnTelemetryWriter turns = new TurnTelemetryWriter(ctx, behaviour);
         long written = 0;
         long sessions = 0;
-        long lastProgress = System.nanoTime();
         // one COPY in flight while the next chunk is generated: memory stays at two chunks
         java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "generate-copy");
@@ -79,7 +78,7 @@ public final class TelemetryGenerator {
             return t;
         });
         java.util.concurrent.Future<Long> inFlight = null;
-        try {
+        try (dev.agentetl.progress.Progress progress = dev.agentetl.progress.Progress.start("generate", "rows", options.rows())) {
         while (written + pending(ctx) < options.rows()) {
             sessions++;
             OffsetDateTime at = ctx.timeline.randomMoment(ctx.random);
@@ -106,15 +105,13 @@ public final class TelemetryGenerator {
                     for (CopyBuffer.Batch b : batches) n += b.send(copy);
                     return n;
                 });
-                if (System.nanoTime() - lastProgress > PROGRESS_NANOS) {
-                    lastProgress = System.nanoTime();
-                    double secs = (lastProgress - started) / 1e9;
-                    LOG.info("generate: {} rows ({} rows/s)", written, Math.round(written / secs));
-                }
+                progress.stepTo(written);
+                progress.note(String.format("%,d sessions", sessions));
             }
         }
         await(inFlight);
         inFlight = null;
+        progress.stepTo(written + pending(ctx));
         } finally {
             if (inFlight != null) inFlight.cancel(false);
             sender.shutdown();

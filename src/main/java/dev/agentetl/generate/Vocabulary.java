@@ -20,6 +20,12 @@ final class Vocabulary {
     /** Typical duration of each tool call, in milliseconds. */
     static final int[] TOOL_DURATION_MS = {900, 2500, 60, 5, 300, 700, 1200, 400};
 
+    /** Judges of test runs, how often each fails a run that passed and passes one that failed (same order). */
+    static final List<String> JUDGE_MODELS = List.of("gpt-4o-mini", "claude-sonnet-4", "llama-3.1-70b");
+    static final double[] JUDGE_FALSE_FAIL = {0.05, 0.10, 0.03};
+    static final double[] JUDGE_FALSE_PASS = {0.10, 0.04, 0.25};
+    static final List<String> EVALUATION_TYPES = List.of("semantic", "exact_match", "tool_selection");
+
     static final List<String> ORCHESTRATORS = List.of("basic", "react", "tot", "plan_execute");
     static final List<String> ERROR_TYPES = List.of("validation", "execution", "network", "timeout", "other");
     static final List<String> INTENTS = List.of("generative", "tool_use", "analysis", "retrieval");

@@ -1,5 +1,7 @@
 package dev.agentetl.ingest;
 
+import dev.agentetl.progress.Progress;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentetl.db.GroupContract;
 import dev.agentetl.db.Group;
@@ -29,6 +31,7 @@ import java.util.Map;
 public final class Ingester {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Ingester.class);
 
     private final DataSource dataSource;
     private final String defaultZone;
@@ -36,11 +39,32 @@ public final class Ingester {
 
     private final Path configuredStore;
 
+    /** The default of agent-etl.ingest.bulk-min-rows. */
+    public static final long DEFAULT_BULK_MIN_ROWS = 50_000;
+
+    private final long bulkMinRows;
+    private java.util.function.BooleanSupplier ownsTargets = () -> false;
+
     public Ingester(DataSource dataSource, String defaultZone, int busyMillis, Path configuredStore) {
+        this(dataSource, defaultZone, busyMillis, configuredStore, DEFAULT_BULK_MIN_ROWS);
+    }
+
+    /** @param bulkMinRows new rows a table must bring for its indexes and keys to be set aside while it is written (0: never) */
+    public Ingester(DataSource dataSource, String defaultZone, int busyMillis, Path configuredStore, long bulkMinRows) {
         this.dataSource = dataSource;
         this.defaultZone = defaultZone;
         this.busyMillis = busyMillis;
         this.configuredStore = configuredStore;
+        this.bulkMinRows = bulkMinRows;
+    }
+
+    /**
+     * Whether agent-etl created the interactions group where it is configured: only then are a big load's indexes
+     * and foreign keys set aside and rebuilt ({@code BulkLoad}); tables an application created keep theirs.
+     */
+    public Ingester ownsTargetsWhen(java.util.function.BooleanSupplier owns) {
+        this.ownsTargets = owns;
+        return this;
     }
 
     /** No request (a scheduled run): the configured store, incrementally. */
@@ -52,6 +76,7 @@ public final class Ingester {
         java.time.ZoneId.of(zone); // an unknown zone is refused before anything is read
         String store = file.toRealPath().toString();
         try (StoreSnapshot snapshot = StoreSnapshot.of(file, busyMillis)) {
+            LOG.debug("snapshot of {} in {} ms", file, (System.nanoTime() - started) / 1_000_000);
             Connection src = snapshot.connection();
             List<String> present = tables(src);
             Map<StoreTable, List<String>> found = probe(src, file, present);
@@ -84,25 +109,40 @@ public final class Ingester {
                     }
                     List<TableIngest> jobs = new ArrayList<>();
                     List<TableIngest.Result> results = new ArrayList<>();
+                    java.time.ZoneId javaZone = java.time.ZoneId.of(zone);
+                    // local times are converted here only where this JVM and PostgreSQL agree on the zone
+                    TableIngest.Context context = new TableIngest.Context(Long.parseLong(storeId), runId, new java.util.HashMap<>(),
+                            DirectValue.sameAsPostgres(ids, javaZone) ? javaZone : null, bulkMinRows);
+                    boolean owns = ownsTargets.getAsBoolean();
+                    // rows read from the store, out of its row count (an incremental run reads fewer: the bar ends early)
+                    try (Progress progress = Progress.start("ingest " + file.getFileName(), "rows", storeRows(src, found.keySet()))) {
                     for (Map.Entry<StoreTable, List<String>> e : found.entrySet()) {
-                        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().name()));
+                        progress.note(e.getKey().name());
+                        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().name()), context);
                         long t0 = System.nanoTime();
                         try {
-                            job.stage(src, pg, keys, ids, request.full());
+                            job.stage(src, pg, keys, ids, request.full(), owns, progress);
                         } catch (SQLException ex) {
                             throw new SQLException(store + ": " + e.getKey().name() + ": " + SqliteFiles.reason(ex), ex);
                         }
                         jobs.add(job);
                         long t1 = System.nanoTime();
                         TableIngest.Result r = job.apply(pg);
+                        job.finish(pg);
+                        LOG.debug("{}: staged in {} ms, applied in {} ms", e.getKey().name(), (t1 - t0) / 1_000_000,
+                                (System.nanoTime() - t1) / 1_000_000);
                         results.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
                                 r.rejectedBy(), 0, 0, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+                    }
                     }
                     // rows gone at the source: children before their parents
                     List<TableIngest> reversed = new ArrayList<>(jobs);
                     Collections.reverse(reversed);
                     Map<String, long[]> gone = new LinkedHashMap<>();
-                    for (TableIngest job : reversed) gone.put(job.name(), job.gone(pg, request.syncDeletes()));
+                    for (TableIngest job : reversed) {
+                        gone.put(job.name(), job.gone(pg, request.syncDeletes()));
+                        job.recordCounts(pg, request.full());
+                    }
                     List<TableIngest.Result> finalResults = new ArrayList<>();
                     for (TableIngest.Result r : results) {
                         long[] g = gone.get(r.table());
@@ -236,5 +276,20 @@ public final class Ingester {
         } catch (SQLException ignored) {
             // the job run records the failure too
         }
+    }
+
+    /** Rows in the store's tables to ingest, by their highest key (exact for a store nothing was deleted from; no count); 0 when it cannot say. */
+    private static long storeRows(Connection src, java.util.Set<StoreTable> tables) {
+        long rows = 0;
+        try (Statement st = src.createStatement()) {
+            for (StoreTable t : tables) {
+                try (ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM " + Sql.quote(t.name()))) {
+                    if (rs.next()) rows += rs.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            return 0; // only a bar's total
+        }
+        return rows;
     }
 }

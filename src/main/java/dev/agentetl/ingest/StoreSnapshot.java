@@ -13,8 +13,8 @@ import java.sql.Statement;
 /**
  * The store as of one moment, read without getting in the agent's way. VibeAgent's DatabaseManager uses
  * SQLite's default rollback journal, where a reader holding the file keeps the writer out (its inserts fail
- * after Python's 5 s timeout): so the file is first copied with SQLite's online backup (the read lock is held
- * only while pages are copied) and the copy is read. A store in WAL mode is read in place, in one read
+ * after Python's 5 s timeout): so the file is first copied, under a read lock held only while it is copied,
+ * and the copy is read. A store in WAL mode is read in place, in one read
  * transaction, which never blocks a writer. A writer holding the file is waited for, then reported.
  */
 final class StoreSnapshot implements AutoCloseable {
@@ -41,9 +41,15 @@ final class StoreSnapshot implements AutoCloseable {
             }
             if (!"wal".equalsIgnoreCase(mode)) {
                 copy = Files.createTempFile("agent-etl-store", ".db");
-                try (Statement st = c.createStatement()) {
-                    st.executeUpdate("backup to " + copy.toAbsolutePath());
+                // a read transaction holds SQLite's SHARED lock: no writer can change the file (a writer needs the
+                // EXCLUSIVE lock to write it) until it ends, so a plain copy of the file is a consistent snapshot.
+                // Several times faster than the online backup API, which copies page by page through SQLite.
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                    rs.next(); // the SHARED lock is taken here (a writer holding the file is waited for)
                 }
+                Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                c.rollback();
                 c.close();
                 c = SqliteFiles.openReadOnly(copy, busyMillis);
             }

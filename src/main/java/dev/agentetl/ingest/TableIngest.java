@@ -1,9 +1,9 @@
 package dev.agentetl.ingest;
 
+import dev.agentetl.consolidate.BulkLoad;
 import dev.agentetl.db.CopyBuffer;
 import org.apache.commons.codec.digest.MurmurHash3;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -32,14 +32,23 @@ final class TableIngest {
     private static final String STORE = "current_setting('agent_etl.ingest_store')::integer";
     private static final String RUN = "current_setting('agent_etl.ingest_run')::bigint";
 
+    /** Characters of COPY text a batch collects before it is handed to the writing thread. */
+    static final int BATCH_CHARS = 1 << 20;
+
+    /** What the run shares with each table: its store and run ids, the key maps in memory, how bulk loads are allowed. */
+    record Context(long storeId, long runId, Map<String, KeyRuns> keyMaps, java.time.ZoneId zone, long bulkMinRows) {
+    }
+
     private final StoreTable table;
     private final List<String> columns;          // source columns that the target has, id first
     private final Map<String, TargetColumn> target;
     private final String stage;
+    private final Context context;
 
-    TableIngest(StoreTable table, List<String> sourceColumns, Map<String, TargetColumn> target) {
+    TableIngest(StoreTable table, List<String> sourceColumns, Map<String, TargetColumn> target, Context context) {
         this.table = table;
         this.target = target;
+        this.context = context;
         this.columns = new ArrayList<>();
         for (String c : sourceColumns) if (target.containsKey(c) && !c.equals("id")) columns.add(c);
         this.stage = Sql.quote("_ingest_" + table.name());
@@ -52,96 +61,331 @@ final class TableIngest {
     private long read;
     private long unchanged;
     private long staged;
+    private long direct;
+    private long wholeHits;
+    private long looped;         // rows read one by one (for the progress bar: steps of 1024, the rest at the end)
+    private long mappedBefore;   // keys of this table the map held before the run (ingest_tables)
+    private long lastBefore;     // and the highest of them
+    private long keysAdded;
+    private long keysRemoved;
+    private long lastAdded;
+    private final java.util.concurrent.atomic.AtomicLong stored = new java.util.concurrent.atomic.AtomicLong();
+    private boolean stageCreated;
+    private BulkLoad bulk;
     private final List<long[]> gone = new ArrayList<>();
 
     /**
      * Streams the store's rows, in key order, against the store's key map, in key order too (read on
      * {@code keys}, another connection, as committed: the advisory lock keeps other ingests of this store out).
-     * Only new rows and rows whose hash changed are staged, with their target id (a mapped one, or a new one
-     * from the target's sequence, drawn on {@code ids}); unchanged rows are counted and left alone, and mapped
-     * keys the store no longer has are kept for {@link #gone}. So a re-run ships nothing but hashes' worth of work.
+     * Unchanged rows are counted and left alone; mapped keys the store no longer has are kept for {@link #gone}.
+     * A new row whose every value the client is sure of ({@link DirectValue}), references mapped in memory
+     * ({@link KeyRuns}) included, is written straight into the target by COPY with its key-map row; every other
+     * new or changed row is staged, with its target id, for the checked path ({@link #apply}). Target ids come
+     * from the target's own sequence, drawn on {@code ids}. Writing runs on the pipe's thread while this one reads.
      */
-    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full) throws SQLException {
+    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full, boolean ownsTarget,
+               dev.agentetl.progress.Progress progress) throws SQLException {
+        KeyRuns keyMap = new KeyRuns();
+        context.keyMaps().put(table.name(), keyMap);
+        readCounts(keys);
+        long storeMax;
+        try (Statement st = src.createStatement();
+             ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM " + Sql.quote(table.name()))) {
+            rs.next();
+            storeMax = rs.getLong(1);
+        }
+        if (storeMax <= 0 && mappedBefore == 0) return; // an empty table never ingested: nothing to read, nothing gone
         String sequence = sequence(pg);
-        long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src, keys);
+        long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src);
+        if (after >= 0) progress.step(mappedBefore); // taken as unchanged without reading them
+        // the rows after the last one mapped (the new rows of an app that appends): sizes the id blocks and bulk loads
+        long incoming = Math.max(0, storeMax - Math.max(lastBefore, after));
+        boolean directTable = incoming > 0 && directTable(pg);
+        if (directTable && ownsTarget && context.bulkMinRows() > 0) {
+            // a big load into a group agent-etl created: its indexes and foreign keys are set aside and rebuilt once
+            BulkLoad.Plan plan = BulkLoad.plan(pg, Sql.quote(table.name()), incoming, context.bulkMinRows());
+            if (plan != BulkLoad.Plan.NONE) bulk = BulkLoad.setAside(pg, Sql.quote(table.name()), plan, true);
+        }
+        StringBuilder names = new StringBuilder("_id, _hash, _state, _target, _checked");
+        StringBuilder targetNames = new StringBuilder("id");
+        StringBuilder select = new StringBuilder("SELECT id");
+        for (String c : columns) {
+            names.append(", ").append(Sql.quote(c));
+            targetNames.append(", ").append(Sql.quote(c));
+            select.append(", ").append(Sql.quote(c));
+        }
+        // every row compared with the map: SQLite hands over each row's hash input whole (see unchangedRow)
+        boolean compare = after < 0 && mappedBefore > 0 && !columns.isEmpty() && columns.size() < 63;
+        if (compare) {
+            // per row: whether a value is REAL or BLOB (its text is Java's, not SQLite's), which values are NULL, and
+            // every value's text joined by \u0001 in one string: one value handed over instead of one per column
+            StringBuilder odd = new StringBuilder(), nulls = new StringBuilder(), whole = new StringBuilder();
+            for (int i = 0; i < columns.size(); i++) {
+                String q = Sql.quote(columns.get(i));
+                odd.append(i == 0 ? "" : " OR ").append("typeof(").append(q).append(") IN ('real', 'blob')");
+                nulls.append(i == 0 ? "" : " | ").append("((").append(q).append(" IS NULL) << ").append(i).append(')');
+                whole.append(i == 0 ? "" : ", ").append("coalesce(CAST(").append(q).append(" AS TEXT), '')");
+            }
+            select.append(", (").append(odd).append("), (").append(nulls).append("), concat_ws(char(1), ").append(whole).append(')');
+        }
+        select.append(" FROM ").append(Sql.quote(table.name())).append(after >= 0 ? " WHERE id > " + after : "").append(" ORDER BY id");
+        CopyBuffer stageRows = new CopyBuffer(stage, names.toString());
+        CopyBuffer targetRows = new CopyBuffer(Sql.quote(table.name()), targetNames.toString());
+        CopyBuffer keyRows = new CopyBuffer("ingest_keys", "store_id, source_table, source_id, target_id, row_hash, first_run, last_run");
+        IdBlock block = new IdBlock(ids, sequence, incoming);
+        int n = columns.size();
+        TargetColumn[] types = columns.stream().map(target::get).toArray(TargetColumn[]::new);
+        boolean[] local = new boolean[n];
+        KeyRuns[] parents = new KeyRuns[n];       // a reference's parent map (null: not a reference, or by entity_type)
+        boolean[] byEntityType = new boolean[n];
+        int entityType = columns.indexOf("entity_type");
+        for (int i = 0; i < n; i++) {
+            String c = columns.get(i);
+            local[i] = table.localTimes().contains(c);
+            String parent = table.references().get(c);
+            if (parent == null) continue;
+            if (parent.equals(StoreTable.BY_ENTITY_TYPE)) {
+                byEntityType[i] = true;
+            } else {
+                parents[i] = parent.equals(table.name()) ? keyMap : context.keyMaps().getOrDefault(parent, new KeyRuns());
+            }
+        }
+        long t0 = System.nanoTime();
+        long sqliteNanos = 0, mapNanos = 0;
+        try (CopyPipe pipe = new CopyPipe(pg)) {
+            try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString());
+                 PreparedStatement kp = keys.prepareStatement("SELECT source_id, target_id, row_hash FROM ingest_keys "
+                         + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ? ORDER BY source_id")) {
+                kp.setString(1, table.name());
+                kp.setFetchSize(10_000);
+                // nothing mapped lies after the prefix, and nothing is mapped before a first run: no map to walk
+                boolean walk = after < 0 && mappedBefore > 0;
+                if (!walk) kp.setMaxRows(1);
+                try (ResultSet mapped = walk ? kp.executeQuery() : null) {
+                    boolean more = walk && mapped.next();
+                    mapNanos = System.nanoTime() - t0;
+                    Object[] row = new Object[n + 5];
+                    Object[] raws = new Object[n];
+                    Object[] out = new Object[n + 1];
+                    Object[] key = {context.storeId(), table.name(), null, null, null, context.runId(), context.runId()};
+                    StringBuilder hashed = new StringBuilder(512);
+                    while (rs.next()) {
+                        long id = rs.getLong(1);
+                        read++;
+                        if ((++looped & 1023) == 0) progress.step(1024);
+                        while (more && mapped.getLong(1) < id) {
+                            gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
+                            more = mapped.next();
+                        }
+                        if (compare && more && mapped.getLong(1) == id && rs.getInt(n + 2) == 0
+                                && wholeRow(rs.getString(n + 4), rs.getLong(n + 3), n, hashed)
+                                && hashOf(hashed.toString()).equals(mapped.getString(3))) {
+                            keyMap.add(id, mapped.getLong(2));
+                            more = mapped.next();
+                            unchanged++;
+                            wholeHits++;
+                            continue;
+                        }
+                        hashed.setLength(0);
+                        boolean sure = directTable;
+                        for (int i = 0; i < n; i++) {
+                            Object raw = rs.getObject(i + 2);
+                            raws[i] = raw;
+                            String v = text(raw);
+                            row[i + 5] = v;
+                            // a NULL and an empty text hash differently; the separators cannot occur in SQLite text here
+                            hashed.append(v == null ? "\u0000N" : v).append('\u0001');
+                            if (sure) {
+                                Object d = directValue(i, raw, raws, types, local, parents, byEntityType, entityType);
+                                if (d == DirectValue.UNSURE) {
+                                    sure = false;
+                                } else {
+                                    out[i + 1] = d;
+                                }
+                            }
+                        }
+                        String hash = hashOf(hashed.toString());
+                        if (more && mapped.getLong(1) == id) {
+                            boolean same = hash.equals(mapped.getString(3));
+                            long target = mapped.getLong(2);
+                            more = mapped.next();
+                            keyMap.add(id, target); // mapped in an earlier run: its target row is there
+                            if (same) {
+                                unchanged++;
+                                continue;
+                            }
+                            row[2] = "changed";
+                            row[3] = target;
+                        } else {
+                            long target = block.next();
+                            if (sure) {
+                                out[0] = target;
+                                targetRows.row(out);
+                                key[2] = id;
+                                key[3] = target;
+                                key[4] = hash;
+                                keyRows.row(key);
+                                keyMap.add(id, target);
+                                direct++;
+                                lastAdded = id;
+                                if (targetRows.pendingChars() + keyRows.pendingChars() > BATCH_CHARS) {
+                                    pipe.send(targetRows.take(), stored);
+                                    pipe.send(keyRows.take(), null);
+                                }
+                                continue;
+                            }
+                            row[2] = "new";
+                            row[3] = target;
+                        }
+                        boolean checked = true;
+                        for (int i = 0; i < n && checked; i++) checked = types[i].vouchesFor(raws[i]);
+                        row[0] = id;
+                        row[1] = hash;
+                        row[4] = checked;
+                        if (!stageCreated) {
+                            pipe.run(this::createStage);
+                            stageCreated = true;
+                        }
+                        stageRows.row(row);
+                        staged++;
+                        if (stageRows.pendingChars() > BATCH_CHARS) pipe.send(stageRows.take(), null);
+                    }
+                    while (more) {
+                        gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
+                        more = mapped.next();
+                    }
+                }
+            }
+            // parents' rows before their children's; the staged rows last (apply reads them)
+            pipe.send(targetRows.take(), stored);
+            pipe.send(keyRows.take(), null);
+            pipe.send(stageRows.take(), null);
+            pipe.drain();
+            progress.step(looped & 1023);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: read {}, unchanged {} ({} by their whole text), written straight {}, staged {}; "
+                        + "{} ms before the first row of the map, {} ms in all", table.name(), read,
+                        unchanged, wholeHits, direct, staged, mapNanos / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
+            }
+        }
+    }
+
+    /**
+     * The hash input of a row from its values joined by \u0001 and the bits of its NULL values, as the per-column
+     * path builds it; false when the text cannot be split back exactly (a value holding \u0001 itself).
+     */
+    static boolean wholeRow(String whole, long nulls, int n, StringBuilder out) {
+        out.setLength(0);
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+            int to = i == n - 1 ? whole.length() : whole.indexOf('\u0001', from);
+            if (to < 0 || (i == n - 1 && whole.indexOf('\u0001', from) >= 0)) return false;
+            if ((nulls >>> i & 1) != 0) {
+                if (to != from) return false;
+                out.append("\u0000N");
+            } else {
+                out.append(whole, from, to);
+            }
+            out.append('\u0001');
+            from = to + 1;
+        }
+        return true;
+    }
+
+    /**
+     * A row's hash, kept in the key map: 128 bits of MurmurHash3 over its values' text, each followed by \u0001,
+     * NULL as \u0000N (the same for every version of ingest: a different one would take every row for changed).
+     */
+    private static String hashOf(String values) {
+        long[] h = MurmurHash3.hash128x64(values.getBytes(StandardCharsets.UTF_8));
+        return new java.util.UUID(h[0], h[1]).toString();
+    }
+
+    /** The value written straight into the target for column {@code i}, or UNSURE. */
+    private Object directValue(int i, Object raw, Object[] raws, TargetColumn[] types, boolean[] local, KeyRuns[] parents,
+                               boolean[] byEntityType, int entityType) {
+        if (raw == null) return null;
+        KeyRuns parent = parents[i];
+        if (byEntityType[i] && entityType >= 0 && entityType < i) {
+            String parentTable = switch (String.valueOf(raws[entityType])) {
+                case "session" -> "sessions";
+                case "test_case" -> "test_cases";
+                case "tool_call" -> "tool_calls";
+                default -> null;
+            };
+            parent = parentTable == null ? null : context.keyMaps().get(parentTable);
+            if (parent == null) return DirectValue.UNSURE;
+        } else if (byEntityType[i]) {
+            return DirectValue.UNSURE;
+        }
+        if (parent != null) {
+            if (!(raw instanceof Long || raw instanceof Integer)) return DirectValue.UNSURE;
+            long t = parent.target(((Number) raw).longValue());
+            return t < 0 ? DirectValue.UNSURE : t;
+        }
+        return DirectValue.of(types[i].type(), raw, context.zone(), local[i]);
+    }
+
+    /**
+     * Whether the table's new rows may be written straight into the target: every column of a type the client
+     * converts, and no natural key another source may already hold (unless the target is empty: nothing to collide with).
+     */
+    private boolean directTable(Connection pg) throws SQLException {
+        for (String c : columns) {
+            if (!table.references().containsKey(c) && !DirectValue.TYPES.contains(target.get(c).type())) return false;
+        }
+        if (table.naturalKey() == null || !columns.contains(table.naturalKey())) return true;
+        try (Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + Sql.quote(table.name()) + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** The key map's count and highest key for this table of the store, as the last run left them (ingest_tables). */
+    private void readCounts(Connection keys) throws SQLException {
+        try (PreparedStatement ps = keys.prepareStatement("SELECT mapped_rows, last_source_id FROM ingest_tables "
+                + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ?")) {
+            ps.setString(1, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    mappedBefore = rs.getLong(1);
+                    lastBefore = rs.getLong(2);
+                }
+            }
+        }
+    }
+
+    /**
+     * Keeps ingest_tables in step with the key map, in the run's transaction: the keys added and removed are
+     * counted; a --full run, and one that removed keys, count the map itself.
+     */
+    void recordCounts(Connection pg, boolean full) throws SQLException {
+        if (!full && keysRemoved == 0 && keysAdded == 0) return;
+        String counts = full || keysRemoved > 0
+                ? "SELECT count(*), coalesce(max(source_id), 0) FROM ingest_keys WHERE store_id = " + STORE + " AND source_table = "
+                        + Sql.literal(table.name())
+                : "SELECT " + (mappedBefore + keysAdded) + "::bigint, " + Math.max(lastBefore, lastAdded) + "::bigint";
+        exec(pg, "INSERT INTO ingest_tables (store_id, source_table, mapped_rows, last_source_id) SELECT " + STORE + ", "
+                + Sql.literal(table.name()) + ", c.* FROM (" + counts + ") c ON CONFLICT (store_id, source_table) DO UPDATE"
+                + " SET mapped_rows = EXCLUDED.mapped_rows, last_source_id = EXCLUDED.last_source_id");
+    }
+
+    private void createStage(Connection pg) throws SQLException {
         try (Statement st = pg.createStatement()) {
             StringBuilder ddl = new StringBuilder("CREATE TEMP TABLE " + stage
-                    + " (_id bigint PRIMARY KEY, _hash uuid NOT NULL, _state text NOT NULL, _target bigint NOT NULL, _checked boolean NOT NULL,"
+                    + " (_id bigint NOT NULL, _hash uuid NOT NULL, _state text NOT NULL, _target bigint NOT NULL, _checked boolean NOT NULL,"
                     + " _reject text, _detail text");
             for (String c : columns) ddl.append(", ").append(Sql.quote(c)).append(" text");
             st.execute(ddl.append(") ON COMMIT DROP").toString());
         }
-        StringBuilder names = new StringBuilder("_id, _hash, _state, _target, _checked");
-        StringBuilder select = new StringBuilder("SELECT id");
-        for (String c : columns) {
-            names.append(", ").append(Sql.quote(c));
-            select.append(", ").append(Sql.quote(c));
-        }
-        select.append(" FROM ").append(Sql.quote(table.name())).append(after >= 0 ? " WHERE id > " + after : "").append(" ORDER BY id");
-        CopyBuffer buffer = new CopyBuffer(stage, names.toString());
-        CopyIn in = buffer.open(pg.unwrap(PGConnection.class).getCopyAPI());
-        IdBlock block = new IdBlock(ids, sequence);
-        try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString());
-             PreparedStatement kp = keys.prepareStatement("SELECT source_id, target_id, row_hash FROM ingest_keys "
-                     + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ? ORDER BY source_id")) {
-            kp.setString(1, table.name());
-            kp.setFetchSize(10_000);
-            if (after >= 0) kp.setMaxRows(1); // nothing mapped lies after the prefix: no map to walk
-            try (ResultSet mapped = kp.executeQuery()) {
-                boolean more = after < 0 && mapped.next();
-                Object[] row = new Object[columns.size() + 5];
-                TargetColumn[] types = columns.stream().map(target::get).toArray(TargetColumn[]::new);
-                StringBuilder hashed = new StringBuilder(512);
-                while (rs.next()) {
-                    long id = rs.getLong(1);
-                    read++;
-                    while (more && mapped.getLong(1) < id) {
-                        gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
-                        more = mapped.next();
-                    }
-                    hashed.setLength(0);
-                    boolean checked = true;
-                    for (int i = 0; i < columns.size(); i++) {
-                        Object raw = rs.getObject(i + 2);
-                        String v = text(raw);
-                        checked = checked && types[i].vouchesFor(raw);
-                        row[i + 5] = v;
-                        // a NULL and an empty text hash differently; the separators cannot occur in SQLite text here
-                        hashed.append(v == null ? "\u0000N" : v).append('\u0001');
-                    }
-                    long[] h = MurmurHash3.hash128x64(hashed.toString().getBytes(StandardCharsets.UTF_8));
-                    String hash = new java.util.UUID(h[0], h[1]).toString();
-                    if (more && mapped.getLong(1) == id) {
-                        boolean same = hash.equals(mapped.getString(3));
-                        long target = mapped.getLong(2);
-                        more = mapped.next();
-                        if (same) {
-                            unchanged++;
-                            continue;
-                        }
-                        row[2] = "changed";
-                        row[3] = target;
-                    } else {
-                        row[2] = "new";
-                        row[3] = block.next();
-                    }
-                    row[0] = id;
-                    row[1] = hash;
-                    row[4] = checked;
-                    buffer.row(row);
-                    staged++;
-                    if (buffer.pendingChars() > (64 << 10)) buffer.drainTo(in);
-                }
-                while (more) {
-                    gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
-                    more = mapped.next();
-                }
-            }
-            buffer.drainTo(in);
-            in.endCopy();
-        } catch (SQLException | RuntimeException e) {
-            if (in.isActive()) in.cancelCopy();
-            throw e;
+    }
+
+    /** After the table is written: indexes and foreign keys set aside are put back (each key checked over the whole table). */
+    void finish(Connection pg) throws SQLException {
+        if (bulk != null) {
+            bulk.putBack(pg);
+            bulk = null;
         }
     }
 
@@ -149,52 +393,54 @@ final class TableIngest {
      * For a table the app only appends to: when the store still has exactly the rows mapped so far (as many
      * rows up to the highest mapped key as the map holds), those are taken as unchanged and only the rows
      * after it are read; returns that key, or -1 (a row went missing or was rejected before: every row is
-     * compared). {@code --full} compares every row of every table.
+     * compared). {@code --full} compares every row of every table. Rows up to the key are counted as all rows
+     * less those after it: counting all rows reads SQLite's smallest index, a range of keys reads the table.
      */
-    private long unchangedPrefix(Connection src, Connection keys) throws SQLException {
-        long mapped, max;
-        try (PreparedStatement ps = keys.prepareStatement("SELECT count(*), coalesce(max(source_id), 0) FROM ingest_keys "
-                + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ?")) {
-            ps.setString(1, table.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                mapped = rs.getLong(1);
-                max = rs.getLong(2);
-            }
-        }
-        if (mapped == 0) return -1;
+    private long unchangedPrefix(Connection src) throws SQLException {
+        if (mappedBefore == 0) return -1;
+        long upTo;
         try (Statement st = src.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Sql.quote(table.name()) + " WHERE id <= " + max)) {
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM " + Sql.quote(table.name()) + ") - (SELECT count(*) FROM "
+                     + Sql.quote(table.name()) + " WHERE id > " + lastBefore + ")")) {
             rs.next();
-            if (rs.getLong(1) != mapped) return -1;
+            upTo = rs.getLong(1);
         }
-        read += mapped;
-        unchanged += mapped;
-        return max;
+        if (upTo != mappedBefore) return -1;
+        read += mappedBefore;
+        unchanged += mappedBefore;
+        return lastBefore;
     }
 
-    /** Target ids drawn from the target's own sequence in blocks, on a connection of their own (not in COPY). */
+    /**
+     * Target ids drawn from the target's own sequence in blocks, on a connection of their own (not in COPY);
+     * the first block sized by the rows expected, so a small increment does not use up ten thousand ids.
+     */
     private static final class IdBlock {
+        private static final int MAX = 10_000;
         private final Connection c;
         private final String sequence;
-        private final long[] ids = new long[10_000];
-        private int next = ids.length;
+        private final long[] ids = new long[MAX];
+        private int want;
+        private int filled;
+        private int next;
 
-        IdBlock(Connection c, String sequence) {
+        IdBlock(Connection c, String sequence, long expected) {
             this.c = c;
             this.sequence = sequence;
+            this.want = (int) Math.max(16, Math.min(MAX, expected));
         }
 
         long next() throws SQLException {
-            if (next == ids.length) {
+            if (next == filled) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT nextval(?::regclass) FROM generate_series(1, ?)")) {
                     ps.setString(1, sequence);
-                    ps.setInt(2, ids.length);
+                    ps.setInt(2, want);
                     try (ResultSet rs = ps.executeQuery()) {
-                        for (int i = 0; rs.next(); i++) ids[i] = rs.getLong(1);
+                        for (filled = 0; rs.next(); filled++) ids[filled] = rs.getLong(1);
                     }
                 }
                 next = 0;
+                want = MAX; // more rows than expected (changed rows, a guess too low): full blocks from now on
             }
             return ids[next++];
         }
@@ -221,8 +467,16 @@ final class TableIngest {
 
     /** Checks, matches and writes the staged rows; returns the counts (deletions are counted by {@link #gone}). */
     Result apply(Connection pg) throws SQLException {
+        if (stored.get() != direct) {
+            throw new SQLException(table.name() + " does not reconcile: " + direct + " rows sent straight to the target, "
+                    + stored.get() + " stored");
+        }
+        keysAdded += direct;
         if (staged == 0) {
-            return new Result(table.name(), read, 0, 0, unchanged, 0, Map.of(), 0, 0, 0, 0);
+            if (direct + unchanged != read) {
+                throw new SQLException(table.name() + " does not reconcile: read " + read + ", inserted " + direct + ", unchanged " + unchanged);
+            }
+            return new Result(table.name(), read, direct, 0, unchanged, 0, Map.of(), 0, 0, 0, 0);
         }
         // the staging table is new and the key map grew in this transaction: without statistics the planner
         // takes both for nearly empty and joins them row by row (a 100,000-row store took minutes)
@@ -235,14 +489,28 @@ final class TableIngest {
                     + " WHERE s._reject IS NULL AND s._state = 'new' AND EXISTS (SELECT 1 FROM " + Sql.quote(table.name())
                     + " t WHERE t." + key + " = s." + key + ")");
         }
-        exec(pg, "INSERT INTO ingest_keys (store_id, source_table, source_id, target_id, row_hash, first_run, last_run) SELECT "
+        keysAdded += exec(pg, "INSERT INTO ingest_keys (store_id, source_table, source_id, target_id, row_hash, first_run, last_run) SELECT "
                 + STORE + ", " + Sql.literal(table.name()) + ", _id, _target, _hash, " + RUN + ", " + RUN + " FROM " + stage
                 + " WHERE _state = 'new' AND _reject IS NULL");
+        try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(_id), 0) FROM " + stage
+                + " WHERE _state = 'new' AND _reject IS NULL")) {
+            rs.next();
+            lastAdded = Math.max(lastAdded, rs.getLong(1));
+        }
         if (staged >= 1000) exec(pg, "ANALYZE ingest_keys");
         exec(pg, "UPDATE ingest_keys k SET row_hash = s._hash, last_run = " + RUN + " FROM " + stage + " s WHERE s._state = 'changed'"
                 + " AND s._reject IS NULL AND k.store_id = " + STORE + " AND k.source_table = " + Sql.literal(table.name()) + " AND k.source_id = s._id");
         long inserted = exec(pg, insert());
         long updated = exec(pg, update());
+        // the rows just written are there now: the tables after this one reference them straight from memory
+        // (e.g. an increment's new sessions, checked here because others may hold their session_id, and their messages)
+        KeyRuns keyMap = context.keyMaps().get(table.name());
+        if (keyMap != null && inserted > 0) {
+            try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery("SELECT _id, _target FROM " + stage
+                    + " WHERE _state = 'new' AND _reject IS NULL ORDER BY _id")) {
+                while (rs.next()) keyMap.add(rs.getLong(1), rs.getLong(2));
+            }
+        }
         exec(pg, "INSERT INTO ingest_rejects (run_id, source_table, source_id, reason, detail) SELECT " + RUN + ", "
                 + Sql.literal(table.name()) + ", _id, _reject, left(_detail, 500) FROM " + stage + " WHERE _reject IS NOT NULL");
         Map<String, Long> byReason = new LinkedHashMap<>();
@@ -259,7 +527,8 @@ final class TableIngest {
                 }
             }
         }
-        if (counted != staged || staged + unchanged != read || inserted + updated + unchanged + rejected != read) {
+        inserted += direct;
+        if (counted != staged || staged + direct + unchanged != read || inserted + updated + unchanged + rejected != read) {
             throw new SQLException(table.name() + " does not reconcile: read " + read + ", inserted " + inserted + ", updated "
                     + updated + ", unchanged " + unchanged + ", rejected " + rejected);
         }
@@ -357,7 +626,7 @@ final class TableIngest {
             throw new SQLException(e);
         }
         long deleted = exec(pg, "DELETE FROM " + Sql.quote(table.name()) + " t USING " + list + " g WHERE t.id = g.target_id");
-        exec(pg, "DELETE FROM ingest_keys k USING " + list + " g WHERE k.store_id = " + STORE + " AND k.source_table = "
+        keysRemoved += exec(pg, "DELETE FROM ingest_keys k USING " + list + " g WHERE k.store_id = " + STORE + " AND k.source_table = "
                 + Sql.literal(table.name()) + " AND k.source_id = g.source_id");
         return new long[]{gone.size(), deleted};
     }

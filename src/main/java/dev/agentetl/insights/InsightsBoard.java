@@ -23,6 +23,7 @@ public final class InsightsBoard {
 
     public JobReport list(Query q) throws SQLException {
         StringBuilder sb = new StringBuilder(String.format("%6s %-13s %-9s %-20s %-11s %s%n", "id", "status", "severity", "rule", "window", "title"));
+        java.util.List<java.util.Map<String, Object>> insights = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 SELECT id, status, severity, rule, current_from::date, title FROM insights
                 WHERE (NOT ? OR status = 'open')
@@ -32,10 +33,18 @@ public final class InsightsBoard {
                 while (rs.next()) {
                     sb.append(String.format("%6d %-13s %-9s %-20s %-11s %s%n", rs.getLong(1), rs.getString(2), rs.getString(3),
                             rs.getString(4), rs.getObject(5), rs.getString(6)));
+                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("id", rs.getLong(1));
+                    row.put("status", rs.getString(2));
+                    row.put("severity", rs.getString(3));
+                    row.put("rule", rs.getString(4));
+                    row.put("window", String.valueOf(rs.getObject(5)));
+                    row.put("title", rs.getString(6));
+                    insights.add(row);
                 }
             }
         }
-        return sb::toString;
+        return dev.agentetl.runtime.TextReport.read(sb.toString(), java.util.Map.of("insights", insights), insights.size());
     }
 
     public JobReport acknowledge(Query q) throws SQLException {
@@ -48,10 +57,8 @@ public final class InsightsBoard {
                     throw new IllegalArgumentException("no open insight with id " + q.id());
                 }
                 String text = "acknowledged insight " + q.id() + ": " + rs.getString(1) + "\n";
-                return new JobReport() {
-                    @Override public long rowsWritten() { return 1; }
-                    @Override public String render() { return text; }
-                };
+                return dev.agentetl.runtime.TextReport.wrote(text,
+                        java.util.Map.of("id", q.id(), "title", rs.getString(1), "status", "acknowledged"), 1);
             }
         }
     }

@@ -61,22 +61,36 @@ public final class InsightsGenerator {
                 long created = 0, updated = 0;
                 List<String> fired = new ArrayList<>();
                 StringBuilder lines = new StringBuilder();
+                List<java.util.Map<String, Object>> found = new ArrayList<>();
                 for (Finding f : findings) {
                     String fp = fingerprint(f, w);
                     fired.add(fp);
                     boolean isNew = upsert(c, f, w, fp);
                     if (isNew) created++; else updated++;
                     lines.append(String.format("  %-8s %-20s %s%n", f.severity(), f.rule(), f.title()));
+                    java.util.Map<String, Object> one = new java.util.LinkedHashMap<>();
+                    one.put("severity", f.severity());
+                    one.put("rule", f.rule());
+                    one.put("title", f.title());
+                    one.put("scope", f.scope());
+                    one.put("new", isNew);
+                    found.add(one);
                 }
                 long resolved = resolveCleared(c, fired);
                 c.commit();
                 long n = findings.size(), cr = created, up = updated;
                 String text = String.format("insights for %s .. %s (baseline from %s): %d found, %d new, %d updated, %d resolved%n",
                         w.currentFrom().toLocalDate(), w.currentTo().toLocalDate(), w.baselineFrom().toLocalDate(), n, cr, up, resolved) + lines;
-                return new JobReport() {
-                    @Override public long rowsWritten() { return cr + up + resolved; }
-                    @Override public String render() { return text; }
-                };
+                java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+                data.put("current_from", w.currentFrom().toLocalDate());
+                data.put("current_to", w.currentTo().toLocalDate());
+                data.put("baseline_from", w.baselineFrom().toLocalDate());
+                data.put("found", n);
+                data.put("new", cr);
+                data.put("updated", up);
+                data.put("resolved", resolved);
+                data.put("findings", found);
+                return dev.agentetl.runtime.TextReport.wrote(text, data, cr + up + resolved);
             } catch (SQLException | RuntimeException e) {
                 Transactions.rollbackQuietly(c, e);
                 throw e;

@@ -24,6 +24,7 @@ public final class PromptImporter {
 
     private final DataSource dataSource;
     private final long maxFileBytes;
+    private final dev.agentetl.importing.ConfigChangeEvents events;
 
     public PromptImporter(DataSource dataSource) {
         this(dataSource, CatalogFile.DEFAULT_MAX_BYTES);
@@ -31,8 +32,13 @@ public final class PromptImporter {
 
     /** @param maxFileBytes larger prompt and configuration files are refused (agent-etl.import.max-prompt-bytes) */
     public PromptImporter(DataSource dataSource, long maxFileBytes) {
+        this(dataSource, maxFileBytes, dev.agentetl.importing.ConfigChangeEvents.NONE);
+    }
+
+    public PromptImporter(DataSource dataSource, long maxFileBytes, dev.agentetl.importing.ConfigChangeEvents events) {
         this.dataSource = dataSource;
         this.maxFileBytes = maxFileBytes;
+        this.events = events;
     }
 
     /**
@@ -100,7 +106,9 @@ public final class PromptImporter {
                 }
             }
         }
-        return new ImportReport("prompts", request.dryRun(), List.of(results), ms(started));
+        ImportReport report = new ImportReport("prompts", request.dryRun(), List.of(results), ms(started));
+        events.imported(report, request.actor());
+        return report;
     }
 
     private FileResult importOne(Connection c, PromptDefinition def, ImportPromptsRequest request, long t0) throws SQLException {

@@ -21,6 +21,14 @@ public final class PromptRegistry {
     static final String PROJECT = "default";
     private final DataSource dataSource;
 
+    private dev.agentetl.importing.ConfigChangeEvents events = dev.agentetl.importing.ConfigChangeEvents.NONE;
+
+    /** Label moves are also recorded as config_change system events. */
+    public PromptRegistry withEvents(dev.agentetl.importing.ConfigChangeEvents events) {
+        this.events = events;
+        return this;
+    }
+
     public PromptRegistry(DataSource dataSource) {
         this.dataSource = dataSource;
     }
@@ -31,6 +39,7 @@ public final class PromptRegistry {
 
     public JobReport list() throws SQLException {
         StringBuilder sb = new StringBuilder(String.format("%-28s %-8s %7s %-36s %s%n", "name", "type", "latest", "labels", "created"));
+        List<java.util.Map<String, Object>> prompts = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT p.name, p.type, p.version, p.created_at,
                        (SELECT string_agg(l.label || '=v' || lp.version, ', ' ORDER BY l.label, lp.version)
@@ -42,9 +51,16 @@ public final class PromptRegistry {
             while (rs.next()) {
                 sb.append(String.format("%-28s %-8s %7d %-36s %s%n", rs.getString(1), rs.getString(2), rs.getInt(3),
                         rs.getString(5) == null ? "" : rs.getString(5), rs.getObject(4)));
+                java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+                p.put("name", rs.getString(1));
+                p.put("type", rs.getString(2));
+                p.put("latest", rs.getInt(3));
+                p.put("labels", rs.getString(5) == null ? List.of() : Arrays.asList(rs.getString(5).split(", ")));
+                p.put("created", String.valueOf(rs.getObject(4)));
+                prompts.add(p);
             }
         }
-        return sb::toString;
+        return dev.agentetl.runtime.TextReport.read(sb.toString(), java.util.Map.of("prompts", prompts), prompts.size());
     }
 
     /** The version asked for, else the {@code production} label, else the latest. */
@@ -58,7 +74,13 @@ public final class PromptRegistry {
                         + (q.version() != null ? " version " + q.version() : q.label() != null ? " with label " + q.label() : ""));
             }
             String text = "# " + q.name() + " v" + v.version() + " (sha256 " + v.contentHash().substring(0, 12) + ")\n" + v.template() + "\n";
-            return () -> text;
+            java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("name", q.name());
+            data.put("version", v.version());
+            data.put("sha256", v.contentHash());
+            data.put("active", v.active());
+            data.put("template", v.template());
+            return dev.agentetl.runtime.TextReport.read(text, data, 1);
         }
     }
 
@@ -79,13 +101,17 @@ public final class PromptRegistry {
                 boolean moved = RegistryLabels.move(c, RegistryLabels.Owner.prompt(PROJECT, q.name()), q.label(), v.id(),
                         v.version(), q.actor(), null);
                 c.commit();
+                if (moved) events.labelMoved(q.name(), q.label(), v.version(), q.actor());
                 String text = (moved ? "label " + q.label() + " of " + q.name() + " now on v" + v.version() + "\n"
                         : "label " + q.label() + " of " + q.name() + " already on v" + v.version() + ": nothing changed\n")
                         + (v.active() ? "" : "note: v" + v.version() + " is not active (is_active), so the app's query does not find it\n");
-                return new JobReport() {
-                    @Override public long rowsWritten() { return moved ? 1 : 0; }
-                    @Override public String render() { return text; }
-                };
+                java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+                data.put("name", q.name());
+                data.put("label", q.label());
+                data.put("version", v.version());
+                data.put("moved", moved);
+                data.put("active", v.active());
+                return dev.agentetl.runtime.TextReport.wrote(text, data, moved ? 1 : 0);
             } catch (SQLException | RuntimeException e) {
                 dev.agentetl.db.Transactions.rollbackQuietly(c, e);
                 throw e;
@@ -106,7 +132,13 @@ public final class PromptRegistry {
                     left, DiffUtils.diff(left, right), 3);
             String text = diff.isEmpty() ? "templates of v" + a.version() + " and v" + b.version() + " are identical\n"
                     : String.join("\n", diff) + "\n";
-            return () -> text;
+            java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("name", q.name());
+            data.put("from_version", a.version());
+            data.put("to_version", b.version());
+            data.put("identical", diff.isEmpty());
+            data.put("diff", diff.isEmpty() ? "" : String.join("\n", diff) + "\n");
+            return dev.agentetl.runtime.TextReport.read(text, data, 2);
         }
     }
 

@@ -30,23 +30,43 @@ import java.util.regex.Pattern;
  */
 public final class ReportRunner {
 
-    private static final Pattern PARAM = Pattern.compile(":(since|session)\\b");
+    private static final Pattern PARAM = Pattern.compile(":(since|session|min_executions|limit)\\b");
+    /** Seed 002's defaults: get_top_tools(limit=20, min_executions=3), get_recent_executions(limit=50). */
+    static final int DEFAULT_MIN_EXECUTIONS = 3;
     private final DataSource dataSource;
 
     public ReportRunner(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** A report run: name, rows since, the conversation for session_replay, output format. */
-    public record Request(String name, OffsetDateTime since, String session, String format) {
+    /**
+     * A report run: name, rows since, the conversation for session_replay, output format, the fewest
+     * executions a tool needs to be ranked (top_tools; null: 3) and the most rows (null: 20 for top_tools,
+     * 50 for recent_executions).
+     */
+    public record Request(String name, OffsetDateTime since, String session, String format,
+                          Integer minExecutions, Integer limit) {
+        public Request(String name, OffsetDateTime since, String session, String format) {
+            this(name, since, session, format, null, null);
+        }
+
+        int minExecutionsOrDefault() {
+            return minExecutions != null ? minExecutions : DEFAULT_MIN_EXECUTIONS;
+        }
+
+        int limitOrDefault() {
+            return limit != null ? limit : "top_tools".equals(name) ? 20 : 50;
+        }
     }
 
     public JobReport list() throws IOException {
         StringBuilder sb = new StringBuilder();
+        List<Map<String, Object>> reports = new ArrayList<>();
         for (String name : names()) {
             sb.append(String.format("%-30s %s%n", name, description(name)));
+            reports.add(Map.of("name", name, "description", description(name)));
         }
-        return sb::toString;
+        return dev.agentetl.runtime.TextReport.read(sb.toString(), Map.of("reports", reports), reports.size());
     }
 
     public JobReport run(Request r) throws Exception {
@@ -66,8 +86,12 @@ public final class ReportRunner {
             c.setReadOnly(true);
             try (PreparedStatement ps = c.prepareStatement(PARAM.matcher(sql).replaceAll("?"))) {
                 for (int i = 0; i < order.size(); i++) {
-                    if (order.get(i).equals("since")) ps.setObject(i + 1, r.since());
-                    else ps.setString(i + 1, r.session());
+                    switch (order.get(i)) {
+                        case "since" -> ps.setObject(i + 1, r.since());
+                        case "min_executions" -> ps.setInt(i + 1, r.minExecutionsOrDefault());
+                        case "limit" -> ps.setInt(i + 1, r.limitOrDefault());
+                        default -> ps.setString(i + 1, r.session());
+                    }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     ResultSetMetaData md = rs.getMetaData();
@@ -91,11 +115,13 @@ public final class ReportRunner {
             case "json" -> json(columns, rows);
             default -> throw new IllegalArgumentException("unknown format '" + r.format() + "'; use table, csv or json");
         };
-        long count = rows.size();
-        return new JobReport() {
-            @Override public long rowsRead() { return count; }
-            @Override public String render() { return text; }
-        };
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", r.name());
+        data.put("since", r.since());
+        if (r.session() != null) data.put("session", r.session());
+        data.put("columns", columns);
+        data.put("rows", objects(columns, rows));
+        return dev.agentetl.runtime.TextReport.read(text, data, rows.size());
     }
 
     static String table(List<String> columns, List<List<Object>> rows) {
@@ -137,7 +163,8 @@ public final class ReportRunner {
         return out.toString();
     }
 
-    private static String json(List<String> columns, List<List<Object>> rows) throws IOException {
+    /** The rows as objects keyed by column, times as text: the JSON format's rows and the data of --json. */
+    private static List<Map<String, Object>> objects(List<String> columns, List<List<Object>> rows) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (List<Object> row : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -147,8 +174,12 @@ public final class ReportRunner {
             }
             out.add(m);
         }
+        return out;
+    }
+
+    private static String json(List<String> columns, List<List<Object>> rows) throws IOException {
         return new ObjectMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n";
+                .writerWithDefaultPrettyPrinter().writeValueAsString(objects(columns, rows)) + "\n";
     }
 
     static List<String> names() throws IOException {

@@ -38,11 +38,36 @@ public final class RulesCsvReader {
     private RulesCsvReader() {
     }
 
+    /** The sample files bundled in the jar (rules/index.txt), in agent-loggy's layout. */
+    public static List<String> bundled() {
+        List<String> names = new ArrayList<>();
+        for (String line : new String(bundledBytes("index.txt"), StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) names.add(line.strip());
+        }
+        return names;
+    }
+
+    /** One bundled sample file, named {@code classpath:rules/<name>} in reports and the audit trail. */
+    public static RulesFile readBundled(String name) {
+        byte[] content = bundledBytes(name);
+        return parse("classpath:rules/" + name, () -> new java.io.ByteArrayInputStream(content));
+    }
+
+    private static byte[] bundledBytes(String name) {
+        try (InputStream in = RulesCsvReader.class.getClassLoader().getResourceAsStream("rules/" + name)) {
+            if (in == null) throw new IllegalStateException("bundled rules file missing: " + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private interface Source {
+        InputStream open() throws IOException;
+    }
+
     public static RulesFile read(Path file) {
         String source = file.toString();
-        List<String> problems = new ArrayList<>();
-        List<RulesFile.Row> rows = new ArrayList<>();
-        RuleKind kind;
         try {
             String notUtf8 = dev.agentetl.importing.Utf8.problem(file, source);
             if (notUtf8 != null) {
@@ -51,7 +76,14 @@ public final class RulesCsvReader {
         } catch (IOException e) {
             throw new UncheckedIOException(source + ": " + e.getMessage(), e);
         }
-        try (InputStream in = BOMInputStream.builder().setInputStream(Files.newInputStream(file)).get();
+        return parse(source, () -> Files.newInputStream(file));
+    }
+
+    private static RulesFile parse(String source, Source content) {
+        List<String> problems = new ArrayList<>();
+        List<RulesFile.Row> rows = new ArrayList<>();
+        RuleKind kind;
+        try (InputStream in = BOMInputStream.builder().setInputStream(content.open()).get();
              Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
              CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get().parse(reader)) {
@@ -80,6 +112,7 @@ public final class RulesCsvReader {
                 for (int i = 0; i < columns.size(); i++) {
                     fields.put(columns.get(i), record.get(i).strip());
                 }
+                if (kind == RuleKind.NEGATE_KEYS) defaults(fields);
                 validate(source, start, kind, fields, firstLine, problems);
                 rows.add(new RulesFile.Row(start, fields));
             }
@@ -95,6 +128,15 @@ public final class RulesCsvReader {
             throw new CatalogException(String.join("\n", problems));
         }
         return new RulesFile(source, kind, rows);
+    }
+
+    /**
+     * Seed 003's migration of negate_keys.csv: a blank label is {@code default}, a blank operator {@code !=}
+     * (scripts/migrate_prompts.py); the value stays required.
+     */
+    private static void defaults(Map<String, String> fields) {
+        if (fields.get("label").isEmpty()) fields.put("label", "default");
+        if (fields.get("operator").isEmpty()) fields.put("operator", "!=");
     }
 
     private static void validate(String source, int line, RuleKind kind, Map<String, String> f,

@@ -21,14 +21,27 @@ import java.util.List;
 public final class RulesImporter {
 
     private final DataSource dataSource;
+    private final dev.agentetl.importing.ConfigChangeEvents events;
 
     public RulesImporter(DataSource dataSource) {
+        this(dataSource, dev.agentetl.importing.ConfigChangeEvents.NONE);
+    }
+
+    public RulesImporter(DataSource dataSource, dev.agentetl.importing.ConfigChangeEvents events) {
         this.dataSource = dataSource;
+        this.events = events;
     }
 
     public ImportReport importRules(ImportRulesRequest request) throws SQLException {
         long started = System.nanoTime();
         List<FileResult> results = new ArrayList<>();
+        if (request.files().isEmpty()) {
+            // no files: the bundled samples, as `import prompts` with no path imports the bundled catalog
+            for (String name : RulesCsvReader.bundled()) {
+                long t0 = System.nanoTime();
+                results.add(importRead(RulesCsvReader.readBundled(name), request, t0));
+            }
+        }
         for (Path file : request.files()) {
             results.add(importFile(file, request));
         }
@@ -49,8 +62,14 @@ public final class RulesImporter {
         } catch (java.io.UncheckedIOException e) {
             return FileResult.rejected(file.toString(), "rules", 1, ms(t0), List.of(file + ": cannot be read: " + e.getMessage()));
         }
+        return importRead(rules, request, t0);
+    }
+
+    private FileResult importRead(RulesFile rules, ImportRulesRequest request, long t0) {
         try {
-            return sync(rules, request, t0);
+            FileResult result = sync(rules, request, t0);
+            events.imported("rules", result, request.dryRun(), request.actor());
+            return result;
         } catch (SQLException e) {
             // the file's transaction is rolled back: it changed nothing, and the next files are still imported
             return FileResult.rejected(rules.source(), rules.kind().table(), rules.rows().size(), ms(t0),

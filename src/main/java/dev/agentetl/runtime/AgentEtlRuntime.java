@@ -91,9 +91,10 @@ public final class AgentEtlRuntime implements AutoCloseable {
     }
 
     private static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling, boolean migrate) {
-        Path routes = config.path("agent-etl.routes-dir");
+        dev.agentetl.progress.ProgressReporter.configure(config);
+        Path routes = config.installedPath("agent-etl.routes-dir");
         if (!Files.isDirectory(routes)) {
-            throw new IllegalStateException("routes folder not found: " + routes + " (set agent-etl.home to the install folder)");
+            throw new IllegalStateException("routes folder not found: " + routes + " (set agent-etl.install-dir to the install folder)");
         }
         Layout layout = Layout.of(config);
         Database database = Database.open(config);
@@ -101,7 +102,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         AgentEtlRuntime runtime = null;
         try {
             pool = new DataSources(layout, database, config.getInt("agent-etl.db.pool-size"), config.getInt("agent-etl.group-pool-size"));
-            SchemaMigrator migrator = new SchemaMigrator(database, layout.ownSchema(), config.path("agent-etl.migrations-dir"));
+            SchemaMigrator migrator = new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir"));
             // The embedded server is agent-etl's own: it is migrated at every start (its groups included).
             // Any other database changes only when the user runs `agent-etl migrate`.
             MigrateReport migrated = null;
@@ -144,6 +145,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         details.put("version", Version.current());
         details.put("database", database.describe());
         details.put("configuration", config.describe());
+        details.put("configuration_files", config.files().stream().map(Path::toString).toList());
         details.put("pid", ProcessHandle.current().pid());
         events.record("startup", "info", "agent-etl " + command + " started", details);
     }
@@ -213,11 +215,28 @@ public final class AgentEtlRuntime implements AutoCloseable {
 
     /** Runs {@code direct:<job>} with the given body and returns its report; a failure is thrown. */
     public JobReport run(String job, Object body) {
-        Object result = template.requestBodyAndHeader("direct:" + job, body, JobRunPolicy.TRIGGER, "cli");
+        lastRunId = null;
+        org.apache.camel.Exchange done = template.request("direct:" + job, exchange -> {
+            exchange.getIn().setBody(body);
+            exchange.getIn().setHeader(JobRunPolicy.TRIGGER, "cli");
+        });
+        lastRunId = done.getProperty(JobRunPolicy.RUN_ID + job, Long.class);
+        if (done.getException() != null) {
+            // thrown as the producer template's request methods throw it
+            throw org.apache.camel.CamelExecutionException.wrapCamelExecutionException(done, done.getException());
+        }
+        Object result = done.getMessage().getBody();
         if (result instanceof JobReport report) {
             return report;
         }
         throw new IllegalStateException("job " + job + " returned no report");
+    }
+
+    private volatile Long lastRunId;
+
+    /** The job_runs id of the last {@link #run}, or null when it was not recorded (it failed before it started). */
+    public Long lastRunId() {
+        return lastRunId;
     }
 
     public AppConfig config() { return config; }

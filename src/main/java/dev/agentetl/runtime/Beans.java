@@ -33,10 +33,13 @@ final class Beans {
         bind.accept("demoSeeder", new DemoSeeder(rt.dataSource(), generator,
                 config.getInt("agent-etl.demo.rows"), config.getInt("agent-etl.generate.seed")));
         bind.accept("demoSteps", new DemoSteps(config.path("agent-etl.legacy-dir")));
-        PromptImporter promptImporter = new PromptImporter(rt.dataSource(), Long.parseLong(config.get("agent-etl.import.max-prompt-bytes")));
-        RulesImporter rulesImporter = new RulesImporter(rt.dataSource());
+        // changes to the registry are also config_change system events (agent-etl's own table)
+        dev.agentetl.importing.ConfigChangeEvents configChanges = new dev.agentetl.importing.ConfigChangeEvents(rt.events());
+        PromptImporter promptImporter = new PromptImporter(rt.dataSource(), Long.parseLong(config.get("agent-etl.import.max-prompt-bytes")),
+                configChanges);
+        RulesImporter rulesImporter = new RulesImporter(rt.dataSource(), configChanges);
         bind.accept("promptImporter", promptImporter);
-        bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()));
+        bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()).withEvents(configChanges));
         bind.accept("rulesImporter", rulesImporter);
         dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(), rt.sources()::forTable,
                 config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
@@ -45,11 +48,22 @@ final class Beans {
         bind.accept("exporter", exporter);
         bind.accept("scheduledExports", new dev.agentetl.export.ScheduledExports(exporter,
                 config.get("agent-etl.schedule.export-snapshots.datasets", "")));
+        String archiveDir = config.get("agent-etl.archive.dir", "");
+        bind.accept("archiver", new dev.agentetl.archive.Archiver(rt.sources()::forTable, new dev.agentetl.archive.Archiver.Settings(
+                archiveDir.isBlank() ? config.path("agent-etl.exports-dir").resolve("archive") : config.path("agent-etl.archive.dir"),
+                config.getInt("agent-etl.archive.batch-size"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
+                config.get("agent-etl.archive.compression"),
+                java.util.Arrays.stream(config.get("agent-etl.archive.datasets", "").split("[\\s,]+")).filter(s -> !s.isBlank()).toList(),
+                dev.agentetl.archive.ArchiveRequest.duration("agent-etl.archive.older-than", config.get("agent-etl.archive.older-than")))));
         bind.accept("exportBenchmark", new dev.agentetl.bench.ExportBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource(), config.get("agent-etl.stats.work-mem")));
         bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));
         bind.accept("insightsBoard", new dev.agentetl.insights.InsightsBoard(rt.dataSource()));
         bind.accept("reportRunner", new dev.agentetl.reports.ReportRunner(rt.dataSource()));
+        bind.accept("dashboardWriter", new dev.agentetl.dashboard.DashboardWriter(rt.dataSource(), rt.sources()::forTable,
+                config.get("agent-etl.dashboard.out", "").isBlank() ? config.path("agent-etl.exports-dir").resolve("dashboard.html")
+                        : config.path("agent-etl.dashboard.out"), config.getInt("agent-etl.dashboard.days"),
+                config.getInt("agent-etl.dashboard.history-rows"), rt.database().describe()));
         bind.accept("statsBenchmark", new dev.agentetl.bench.StatsBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
         String zone = config.get("agent-etl.consolidate.source-time-zone", "");
@@ -60,7 +74,9 @@ final class Beans {
         String ingestZone = config.get("agent-etl.ingest.source-time-zone", "");
         bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(),
                 ingestZone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : ingestZone,
-                config.getInt("agent-etl.ingest.busy-timeout-ms"), config.path("agent-etl.ingest.store")));
+                config.getInt("agent-etl.ingest.busy-timeout-ms"), config.path("agent-etl.ingest.store"),
+                Long.parseLong(config.get("agent-etl.ingest.bulk-min-rows")))
+                .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.INTERACTIONS)));
         bind.accept("ingestBenchmark", new dev.agentetl.bench.IngestBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
         bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),

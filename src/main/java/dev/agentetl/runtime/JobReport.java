@@ -32,6 +32,16 @@ public interface JobReport {
         return null;
     }
 
+    /**
+     * The report as data, for {@code --json}: what {@link #render()} shows, as named fields. A report that is a
+     * record is its own data (its components); others say what they hold.
+     */
+    default Object data() {
+        if (this instanceof Record) return this;
+        Object details = details();
+        return details != null ? details : java.util.Map.of("text", render());
+    }
+
     /** The report as printed to stdout, ending with a newline. */
     String render();
 }

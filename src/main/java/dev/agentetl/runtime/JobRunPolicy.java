@@ -5,6 +5,7 @@ import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import javax.sql.DataSource;
 import java.net.InetAddress;
@@ -21,8 +22,11 @@ import java.util.Map;
 public final class JobRunPolicy extends RoutePolicySupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunPolicy.class);
+    /** The start and end of every recorded run, on a logger of their own ("runs" on each line). */
+    private static final Logger RUNS = LoggerFactory.getLogger("dev.agentetl.runs");
     static final String RUN_ID = "agentEtlJobRunId.";
     static final String STARTED = "agentEtlJobStarted.";
+    static final String MDC_BEFORE = "agentEtlMdcBefore.";
     /** Header naming what started the job (cli, schedule, test); defaults to cli. */
     public static final String TRIGGER = "agentEtlTrigger";
     /** Header with the firing time a scheduled run answers (set by Quartz as a java.util.Date). */
@@ -67,6 +71,10 @@ public final class JobRunPolicy extends RoutePolicySupport {
             return;
         }
         exchange.setProperty(STARTED + route.getRouteId(), java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+        // every log line of the run names the job and its run id; a job run inside another (demo) restores the outer's
+        exchange.setProperty(MDC_BEFORE + route.getRouteId(), new String[]{MDC.get(LogSetup.JOB), MDC.get(LogSetup.RUN)});
+        MDC.put(LogSetup.JOB, route.getRouteId());
+        MDC.remove(LogSetup.RUN);
         if (!ready.getAsBoolean()) {
             return; // no job_runs yet; migrate records its own run when it has created it
         }
@@ -84,6 +92,8 @@ public final class JobRunPolicy extends RoutePolicySupport {
                         : java.time.OffsetDateTime.ofInstant(scheduledFor.toInstant(), java.time.ZoneOffset.UTC));
             });
             exchange.setProperty(RUN_ID + route.getRouteId(), id);
+            MDC.put(LogSetup.RUN, Long.toString(id));
+            RUNS.info("{} started ({})", route.getRouteId(), trigger);
             pending.add(id);
             // Camel does not call onExchangeDone while it is stopping: a run that ends during run's shutdown (which
             // waits for it) is recorded when its exchange completes instead, before the pool closes
@@ -91,6 +101,7 @@ public final class JobRunPolicy extends RoutePolicySupport {
                 @Override
                 public void onDone(Exchange done) {
                     if (pending.remove(id)) finish(route, done, id);
+                    restoreMdc(route, done);
                 }
             });
         } catch (Exception e) {
@@ -100,6 +111,28 @@ public final class JobRunPolicy extends RoutePolicySupport {
 
     @Override
     public void onExchangeDone(Route route, Exchange exchange) {
+        try {
+            recordDone(route, exchange);
+        } finally {
+            restoreMdc(route, exchange);
+        }
+    }
+
+    /** Puts back the job and run id of the log lines as they were before this run began, in the thread that began it. */
+    private static void restoreMdc(Route route, Exchange exchange) {
+        String[] before = exchange.getProperty(MDC_BEFORE + route.getRouteId(), String[].class);
+        if (before == null || !route.getRouteId().equals(MDC.get(LogSetup.JOB))) return;
+        exchange.removeProperty(MDC_BEFORE + route.getRouteId());
+        putOrRemove(LogSetup.JOB, before[0]);
+        putOrRemove(LogSetup.RUN, before[1]);
+    }
+
+    private static void putOrRemove(String key, String value) {
+        if (value == null) MDC.remove(key);
+        else MDC.put(key, value);
+    }
+
+    private void recordDone(Route route, Exchange exchange) {
         Long runId = exchange.getProperty(RUN_ID + route.getRouteId(), Long.class);
         if (runId == null) {
             runId = recordLate(route, exchange);
@@ -116,19 +149,22 @@ public final class JobRunPolicy extends RoutePolicySupport {
         // stopped part-way because it was asked to (SIGTERM, Ctrl-C): cancelled, not failed
         boolean cancelled = error != null && Cancellation.isCancellation(error);
         JobReport report = error == null ? exchange.getMessage().getBody(JobReport.class) : null;
+        boolean rejected = report != null && !report.problems().isEmpty();
+        String status = cancelled ? "cancelled" : error == null && !rejected ? "succeeded" : "failed";
+        String reason = Secrets.scrub(cancelled ? "cancelled by " + Cancellation.reason() + ": " + Errors.oneLine(error)
+                : error != null ? Errors.oneLine(error)
+                : rejected ? report.problems().size() + " problem(s), first: " + report.problems().get(0) : null);
+        logEnd(route, exchange, status, report, reason);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE " + jobRuns + " " + """
                       SET status = ?, finished_at = clock_timestamp(), rows_read = ?, rows_written = ?,
                             rows_rejected = ?, rows_skipped = ?, error = ?, details = ?::jsonb WHERE id = ?""")) {
-            boolean rejected = report != null && !report.problems().isEmpty();
-            ps.setString(1, cancelled ? "cancelled" : error == null && !rejected ? "succeeded" : "failed");
+            ps.setString(1, status);
             setCount(ps, 2, report == null ? null : report.rowsRead());
             setCount(ps, 3, report == null ? null : report.rowsWritten());
             setCount(ps, 4, report == null ? null : report.rowsRejected());
             setCount(ps, 5, report == null ? null : report.rowsSkipped());
-            ps.setString(6, Secrets.scrub(cancelled ? "cancelled by " + Cancellation.reason() + ": " + Errors.oneLine(error)
-                    : error != null ? Errors.oneLine(error)
-                    : rejected ? report.problems().size() + " problem(s), first: " + report.problems().get(0) : null));
+            ps.setString(6, reason);
             ps.setString(7, report == null || report.details() == null ? null : Secrets.scrub(JSON.writeValueAsString(report.details())));
             ps.setLong(8, runId);
             ps.executeUpdate();
@@ -144,6 +180,22 @@ public final class JobRunPolicy extends RoutePolicySupport {
             events.record("error", "error", "job " + route.getRouteId() + " failed: " + Errors.oneLine(error),
                     Map.of("job", route.getRouteId(), "job_run_id", runId));
         }
+    }
+
+    /** The run's end in the log: how long it took and its counts, or why it failed. */
+    private static void logEnd(Route route, Exchange exchange, String status, JobReport report, String reason) {
+        java.time.OffsetDateTime started = exchange.getProperty(STARTED + route.getRouteId(), java.time.OffsetDateTime.class);
+        long ms = started == null ? -1 : java.time.Duration.between(started, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)).toMillis();
+        if (status.equals("succeeded")) {
+            RUNS.info("{} succeeded in {} ms{}", route.getRouteId(), ms, report == null ? "" : ": " + counts(report));
+        } else {
+            RUNS.warn("{} {} after {} ms: {}", route.getRouteId(), status, ms, reason);
+        }
+    }
+
+    private static String counts(JobReport report) {
+        return "read " + report.rowsRead() + ", written " + report.rowsWritten() + ", rejected " + report.rowsRejected()
+                + ", skipped " + report.rowsSkipped();
     }
 
     /** A job that created job_runs itself (the first migrate) is recorded once it is there. */

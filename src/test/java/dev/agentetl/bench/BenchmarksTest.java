@@ -33,10 +33,12 @@ class BenchmarksTest {
     void should_compare_exports_with_their_anchors_on_a_wide_and_a_narrow_table_in_one_run() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
         try (AgentEtlRuntime rt = AgentEtlRuntime.startMigrated(config, "test"); Connection c = TestDatabases.connect(config)) {
-            String text = rt.run("bench-export", new ExportBenchmark.Options(2_000, 20_000, null, 1)).render();
+            // DuckDB is a test dependency: its jar is the one on the test class path, wherever the Maven repository is
+            String duckdbJar = java.nio.file.Path.of(org.duckdb.DuckDBDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
+            String text = rt.run("bench-export", new ExportBenchmark.Options(2_000, 20_000, duckdbJar, 1)).render();
             assertTrue(text.contains("agent_telemetry (2,000 rows") && text.contains("tool_calls (20,000 rows"), text);
             assertTrue(text.contains("anchor: COPY csv") && text.contains("anchor: COPY row_to_json"), text);
-            // DuckDB is a test dependency, so the anchor is found in the local Maven repository
             assertTrue(text.matches("(?s).*anchor: CSV then DuckDB parquet\\s+2,000 .*"), text);
             for (String format : new String[]{"csv", "jsonl", "parquet"}) {
                 assertTrue(text.matches("(?s).*agent-etl " + format + "\\s+20,000\\s+[\\d,]+\\s+[\\d.]+\\s+[\\d,]+\\s+[\\d.]+x.*"), text);

@@ -162,8 +162,10 @@ class RealDatabasesTest {
             assertEquals(before.get(t), definition(config, "agent_loggy." + t), t + " is exactly as alembic created it");
         }
         try (Connection c = TestDatabases.connectPlain(url(config))) {
-            assertEquals(1, Sql.count(c, "SELECT count(*) FROM agent_loggy.prompts WHERE name = 'trace_entry_analysis' "
+            assertEquals(1, Sql.count(c, "SELECT count(*) FROM agent_loggy.prompts WHERE name = 'trace_analysis' "
                     + "AND 'production' = ANY(labels) AND is_active"), "the app's own query finds the imported version");
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM agent_loggy.prompts WHERE name = 'trace_entry_analysis' "
+                    + "AND 'production' = ANY(labels)"), "the bundled placeholder is not put in production");
             assertEquals(0, Sql.count(c, "SELECT count(*) FROM pg_class WHERE relnamespace = 'agent_loggy'::regnamespace "
                     + "AND relname LIKE 'registry%'"), "agent-etl's facts are in its own schema");
         }

@@ -40,7 +40,7 @@ class CsvCopyStopTest {
                 Cancellation.request("SIGTERM");
                 try {
                     assertThrows(JobCancelledException.class,
-                            () -> CsvCopy.export(c, query, columns, parts, 1_000_000, true, new RowProgress("stopped")));
+                            () -> CsvCopy.export(c, query, columns, parts, 1_000_000, true, new RowProgress(dev.agentetl.progress.Progress.NONE)));
                 } finally {
                     Cancellation.reset();
                 }

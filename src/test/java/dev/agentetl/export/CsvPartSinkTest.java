@@ -44,7 +44,7 @@ class CsvPartSinkTest {
         for (int run = 0; run < 40; run++) {
             Path folder = dir.resolve("run" + run);
             PartFiles parts = new PartFiles(folder, "part", "csv");
-            CsvPartSink sink = new CsvPartSink(parts, 3, new RowProgress("test"), COLUMNS);
+            CsvPartSink sink = new CsvPartSink(parts, 3, new RowProgress(dev.agentetl.progress.Progress.NONE), COLUMNS);
             int i = 0;
             while (i < bytes.length) { // run 0 byte by byte, then random chunk sizes
                 int n = run == 0 ? 1 : Math.min(bytes.length - i, 1 + random.nextInt(20));
@@ -62,7 +62,7 @@ class CsvPartSinkTest {
 
     @Test
     void should_refuse_a_copy_that_stops_inside_a_record() throws IOException {
-        CsvPartSink sink = new CsvPartSink(new PartFiles(dir, "part", "csv"), 10, new RowProgress("test"), COLUMNS);
+        CsvPartSink sink = new CsvPartSink(new PartFiles(dir, "part", "csv"), 10, new RowProgress(dev.agentetl.progress.Progress.NONE), COLUMNS);
         byte[] cut = "ok,note,at,local\nt,\"open quote\n".getBytes(StandardCharsets.UTF_8);
         sink.write(cut, 0, cut.length);
         assertThrows(IOException.class, () -> sink.finish(true));

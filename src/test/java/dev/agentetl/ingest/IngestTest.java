@@ -218,6 +218,46 @@ class IngestTest {
         }
     }
 
+    @Test
+    void should_load_a_big_store_in_bulk_into_a_group_it_created_and_leave_its_indexes_and_keys_as_they_were() throws Exception {
+        AppConfig bulk = config.with(Map.of("agent-etl.ingest.bulk-min-rows", "1"));
+        Path store = dir.resolve("bulk.db");
+        StoreWriter writer = new StoreWriter(store, 5);
+        long rows = writer.create(40);
+        String shape;
+        try (Connection c = TestDatabases.connect(config)) {
+            shape = shape(c);
+        }
+        assertTrue(shape.contains("FOREIGN KEY (session_id)") && shape.contains("idx_messages_session_id"), shape);
+        CliRun first = CliRun.of(bulk, "ingest", "--from", "sqlite:" + store);
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().contains(String.format("%,d rows read, %,d written", rows, rows)), first.out());
+        writer.grow(4, 2);
+        CliRun second = CliRun.of(bulk, "ingest", "--from", "sqlite:" + store);
+        assertEquals(0, second.exit(), second.err());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(shape, shape(c), "every index and foreign key is back, as it was");
+            assertEquals(((Number) valueIn(store, "SELECT count(*) FROM messages")).longValue(), Sql.count(c, "SELECT count(*) FROM messages m "
+                    + "JOIN sessions s ON s.id = m.session_id"), "every message points at its session");
+            assertEquals(((Number) valueIn(store, "SELECT count(*) FROM tool_results")).longValue(), Sql.count(c, "SELECT count(*) FROM tool_results r "
+                    + "JOIN tool_calls t ON t.id = r.tool_call_id"));
+            // the key counts a run relies on to skip what the app only appended to are the key map's own
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM (SELECT store_id, source_table, count(*) AS n, max(source_id) AS m "
+                    + "FROM agent_etl.ingest_keys GROUP BY 1, 2) k FULL JOIN agent_etl.ingest_tables t USING (store_id, source_table) "
+                    + "WHERE t.mapped_rows IS DISTINCT FROM k.n OR t.last_source_id IS DISTINCT FROM k.m"));
+        }
+        CliRun again = CliRun.of(bulk, "ingest", "--from", "sqlite:" + store);
+        assertTrue(again.out().contains("0 written"), again.out());
+    }
+
+    /** The interaction tables' indexes and constraints, as definitions. */
+    private static String shape(Connection c) throws Exception {
+        return (String) Sql.value(c, "SELECT string_agg(d, E'\\n' ORDER BY d) FROM (SELECT indexdef AS d FROM pg_indexes "
+                + "WHERE tablename IN ('sessions', 'messages', 'tool_calls', 'tool_results', 'reasoning_steps', 'performance_metrics') "
+                + "AND schemaname = 'agent_etl' UNION ALL SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+                + "WHERE conrelid::regclass::text IN ('sessions', 'messages', 'tool_calls', 'tool_results', 'reasoning_steps', 'performance_metrics')) x");
+    }
+
     private static Object valueIn(Path store, String sql) throws Exception {
         try (VibeStore s = VibeStore.reopen(store)) {
             return s.value(sql);

@@ -146,8 +146,12 @@ class PromptImportTest {
         prompt("greet", "system", "v2 text", "");
         importPrompts(false, dir);
 
+        long events = count("SELECT count(*) FROM agent_etl.system_events WHERE event_type = 'config_change'");
+        assertEquals(2, events, "each import that changed the registry is a config_change event");
         JobReport moved = runtime.run("prompts-label", new PromptRegistry.Query("greet", 1, "production", null, "bob"));
         assertEquals(1, moved.rowsWritten());
+        assertEquals(1, count("SELECT count(*) FROM agent_etl.system_events WHERE event_type = 'config_change' "
+                + "AND details->>'label' = 'production' AND details->>'version' = '1' AND details->>'actor' = 'bob'"), "and each label move");
         JobReport shown = runtime.run("prompts-show", new PromptRegistry.Query("greet", null, null, null, null));
         assertTrue(shown.render().contains("v1 text"), "show uses the production label: " + shown.render());
         assertEquals(1, count("SELECT count(*) FROM config_changelog WHERE change_type = 'label' AND changed_by = 'bob' "
@@ -162,6 +166,8 @@ class PromptImportTest {
         assertEquals(1, count("SELECT count(*) FROM prompts WHERE name = 'greet' AND 'production' = ANY (labels)"));
         assertEquals(0, runtime.run("prompts-label", new PromptRegistry.Query("greet", 1, "production", null, "bob")).rowsWritten(),
                 "moving a label where it is writes nothing");
+        assertEquals(events + 1, count("SELECT count(*) FROM agent_etl.system_events WHERE event_type = 'config_change'"),
+                "no event for an unchanged import or a label already in place");
         JobReport list = runtime.run("prompts-list", null);
         assertTrue(list.render().contains("production=v1, staging=v2"), list.render());
 
@@ -273,7 +279,13 @@ class PromptImportTest {
         runtime.run("demo", null);
 
         assertEquals(5, count("SELECT count(*) FROM prompts WHERE version = 1"));
-        assertEquals(5, count("SELECT count(*) FROM prompts WHERE 'production' = ANY (labels) AND is_active"));
+        assertEquals(4, count("SELECT count(*) FROM prompts WHERE 'production' = ANY (labels) AND is_active"),
+                "the four prompts seed 003 gives; not the placeholder");
+        assertEquals(0, count("SELECT count(*) FROM prompts WHERE name = 'trace_entry_analysis' AND cardinality(labels) > 0"),
+                "the placeholder carries no label, so the app keeps its own prompt");
+        assertTrue(((String) Sql.value(db, "SELECT description FROM prompts WHERE name = 'trace_entry_analysis'")).startsWith("PLACEHOLDER"));
+        assertEquals(5, count("SELECT count(*) FROM context_rules WHERE is_active"), "the demo imports the sample rules too");
+        assertEquals(3, count("SELECT count(*) FROM negate_keys WHERE is_active"));
         assertEquals(2, count("SELECT count(*) FROM model_configs WHERE 'production' = ANY (labels) AND is_active"));
         assertEquals(1, count("SELECT count(*) FROM embedding_configs WHERE name = 'log_search' AND is_active"));
         String template = (String) Sql.value(db, "SELECT template FROM prompts WHERE name = 'parameter_extraction'");

@@ -83,13 +83,15 @@ class RegistryAgentLoggyTest {
                 FileResult negate = ruleReport.files().get(1);
                 assertEquals(List.of(1L, 2L, 1L), List.of(negate.created(), negate.unchanged(), negate.deactivated()), ruleReport.render());
 
-                // the app's own query finds exactly the imported template
+                // the app's own query finds exactly the imported template; the placeholder is left to the app's own prompt
                 for (CatalogFile f : CatalogFile.bundled()) {
                     if (f.source().endsWith(".prompt")) {
                         PromptDefinition def = PromptFileParser.parse(f);
-                        assertEquals(List.of(def.template()), appQuery(db, def.name()), def.name());
+                        assertEquals(def.labels().contains("production") ? List.of(def.template()) : List.of(), appQuery(db, def.name()),
+                                def.name());
                     }
                 }
+                assertEquals(List.of(), appQuery(db, "trace_entry_analysis"), "the bundled placeholder never reaches the app");
                 assertEquals(List.of("Hello {name}"), appQuery(db, "greet"));
                 assertEquals("{v1}", Sql.value(db, "SELECT labels::text FROM agent_loggy.prompts WHERE id = " + traceV2),
                         "production moved off the app's version, its other label kept");

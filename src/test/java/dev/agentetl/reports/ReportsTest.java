@@ -31,6 +31,15 @@ class ReportsTest {
                     assertTrue(!out.isBlank(), name + " " + format);
                 }
             }
+            for (String name : new String[]{"test_performance_trends", "judge_quality", "top_tools", "success_by_intent",
+                    "recent_executions", "ab_comparison"}) {
+                long rows = t.runtime.run("report", new ReportRunner.Request(name, SINCE, null, "json")).rowsRead();
+                assertTrue(rows > 0, name + " has rows on generated data");
+            }
+            assertTrue(Sql.count(t.db, "SELECT count(DISTINCT judge_model) FROM judge_evaluations") >= 3, "several judges");
+            assertTrue(Sql.count(t.db, "SELECT count(*) FROM (SELECT test_run_id FROM judge_evaluations GROUP BY 1 "
+                    + "HAVING bool_or(passed) AND NOT bool_and(passed)) s") > 0, "judges sometimes disagree");
+            assertTrue(Sql.count(t.db, "SELECT count(*) FROM entity_tags") > 0, "tags are used");
             String json = t.runtime.run("report", new ReportRunner.Request("how_turns_end", SINCE, null, "json")).render();
             long turns = 0;
             for (JsonNode row : new ObjectMapper().readTree(json)) turns += row.get("turns").asLong();

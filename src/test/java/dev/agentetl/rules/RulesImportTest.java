@@ -132,6 +132,42 @@ class RulesImportTest {
     }
 
     @Test
+    void should_import_the_bundled_samples_when_given_no_file_and_nothing_on_a_rerun() throws Exception {
+        CliRun run = CliRun.of(config, "import", "rules");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("classpath:rules/context_rules.csv") && run.out().contains("classpath:rules/negate_keys.csv"), run.out());
+        assertEquals(5, count("SELECT count(*) FROM context_rules WHERE is_active"));
+        assertEquals(3, count("SELECT count(*) FROM negate_keys WHERE is_active"));
+        assertEquals(1, count("SELECT count(*) FROM negate_keys WHERE label = 'logger' AND operator = '!~' AND value = '.*HealthCheck.*'"));
+        assertEquals(1, count("SELECT count(*) FROM context_rules WHERE context = 'payments' AND important LIKE 'processPayment,%'"));
+        long changes = count("SELECT count(*) FROM config_changelog");
+        assertEquals(8, changes, "one changelog row per rule created");
+        assertEquals(2, count("SELECT count(*) FROM agent_etl.system_events WHERE event_type = 'config_change' "
+                + "AND details->>'source' LIKE 'classpath:rules/%'"), "a config_change event per file that changed the registry");
+        CliRun again = CliRun.of(config, "import", "rules");
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(changes, count("SELECT count(*) FROM config_changelog"), "a re-run changes nothing");
+        assertEquals(2, count("SELECT count(*) FROM agent_etl.system_events WHERE event_type = 'config_change'"), "and records no event");
+    }
+
+    @Test
+    void should_give_a_negate_key_with_a_blank_label_or_operator_seed_003s_defaults() throws Exception {
+        Path keys = write("negate_keys.csv", ("label,operator,value\n"
+                + ",!=,heartbeat\n"
+                + "event,,cache_refresh\n"
+                + " , ,both_blank\n").getBytes(StandardCharsets.UTF_8));
+        CliRun run = CliRun.of(config, "import", "rules", keys.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(1, count("SELECT count(*) FROM negate_keys WHERE label = 'default' AND operator = '!=' AND value = 'heartbeat'"));
+        assertEquals(1, count("SELECT count(*) FROM negate_keys WHERE label = 'event' AND operator = '!=' AND value = 'cache_refresh'"));
+        assertEquals(1, count("SELECT count(*) FROM negate_keys WHERE label = 'default' AND operator = '!=' AND value = 'both_blank'"));
+        Path noValue = write("negate_keys_2.csv", "label,operator,value\nevent,!=,\n".getBytes(StandardCharsets.UTF_8));
+        CliRun refused = CliRun.of(config, "import", "rules", noValue.toString());
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err().contains(noValue + ":2: value is required"), refused.err());
+    }
+
+    @Test
     void should_reject_an_unknown_header_and_import_the_good_file_beside_it() throws Exception {
         Path bad = write("other.csv", "name,body\nx,y\n");
         Path good = write("negate_keys.csv", "label,operator,value\nevent,!=,heartbeat\njob,=~,cleanup_.*\n");

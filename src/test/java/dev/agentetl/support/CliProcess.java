@@ -46,10 +46,17 @@ public final class CliProcess implements AutoCloseable {
      * error go to {@code stdout.txt} and {@code stderr.txt} in {@code logs}.
      */
     public static CliProcess start(AppConfig config, Path logs, String... args) throws IOException {
+        return start(config, Map.of(), logs, args);
+    }
+
+    /** As {@link #start(AppConfig, Path, String...)}, with more settings (-D) for this process. */
+    public static CliProcess start(AppConfig config, Map<String, String> more, Path logs, String... args) throws IOException {
         Files.createDirectories(logs);
         Path out = logs.resolve("stdout.txt");
         Path err = logs.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(command(settingsOf(config), args))
+        Map<String, String> settings = settingsOf(config);
+        settings.putAll(more);
+        ProcessBuilder pb = new ProcessBuilder(command(settings, args))
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         return new CliProcess(pb.start(), null, out, err);
     }
@@ -59,6 +66,11 @@ public final class CliProcess implements AutoCloseable {
         Files.createDirectories(log.toAbsolutePath().getParent());
         ProcessBuilder pb = new ProcessBuilder(command(settings, args)).redirectErrorStream(true).redirectOutput(log.toFile());
         return new CliProcess(pb.start(), log, null, null);
+    }
+
+    /** The command line that starts {@code agent-etl <args>} in a JVM of its own with {@code settings} as -D options. */
+    public static List<String> commandLine(Map<String, String> settings, String... args) {
+        return command(settings, args);
     }
 
     private static List<String> command(Map<String, String> settings, String... args) {
