@@ -88,7 +88,8 @@ final class Beans {
         bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),
                 config.path("agent-etl.exports-dir"), new dev.agentetl.finetune.FinetuneExporter.Settings(
                         config.getInt("agent-etl.finetune.max-tokens"), config.get("agent-etl.finetune.encoding"),
-                        config.under("agent-etl.finetune.redaction.rule."), config.under("agent-etl.finetune.redaction.profile."))));
+                        config.under("agent-etl.finetune.redaction.rule."), config.under("agent-etl.finetune.redaction.profile."),
+                        config.get("agent-etl.finetune.epochs"), config.get("agent-etl.finetune.license"))));
         bind.accept("consolidateBenchmark", new dev.agentetl.bench.ConsolidateBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("finetuneBenchmark", new dev.agentetl.bench.FinetuneBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir"),

@@ -17,11 +17,23 @@ import java.util.List;
 
 /** {@code agent-etl <command>}: parses, runs one job, prints its report to stdout, exits with its status. */
 @Command(name = "agent-etl", mixinStandardHelpOptions = true, versionProvider = AgentEtl.VersionProvider.class,
-        description = "Batch ETL for the PostgreSQL databases LLM-agent systems write their telemetry into.",
-        subcommands = {MigrateCommand.class, CheckCommand.class, StatusCommand.class, IngestCommand.class, GenerateCommand.class, DemoCommand.class,
-                ImportCommand.class, PromptsCommand.class, ExportCommand.class, ArchiveCommand.class, RefreshStatsCommand.class, InsightsCommand.class, RunCommand.class, ConsolidateCommand.class, FinetuneCommand.class, ReportCommand.class, DashboardCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Batch ETL for the PostgreSQL databases LLM-agent systems write their telemetry into.")
 public final class AgentEtl implements Runnable {
+
+    /**
+     * The commands, in the order the usage lists them. They are added to the command line by {@link #execute}
+     * rather than named in the annotation: picocli builds the model of every command it is given (reflection
+     * over each one's options, in a library the JVM cannot keep in its class-data archive), which was a fifth
+     * of a short command's start-up, so a command line naming one command first gets that one only.
+     */
+    private static final List<Class<?>> COMMANDS = List.of(MigrateCommand.class, CheckCommand.class, StatusCommand.class,
+            IngestCommand.class, GenerateCommand.class, DemoCommand.class, ImportCommand.class, PromptsCommand.class,
+            ExportCommand.class, ArchiveCommand.class, RefreshStatsCommand.class, InsightsCommand.class, RunCommand.class,
+            ConsolidateCommand.class, FinetuneCommand.class, ReportCommand.class, DashboardCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     /** The configuration before the files of --config. */
     private final AppConfig base;
@@ -66,6 +78,13 @@ public final class AgentEtl implements Runnable {
 
     private static int execute(AppConfig config, PrintStream out, PrintStream err, boolean ownProcess, String... args) {
         CommandLine cli = new CommandLine(new AgentEtl(config, out, err, ownProcess));
+        // the command named first, when it is one; otherwise (no command, an option first, help, a typo) all, for
+        // the usage and picocli's suggestions
+        String first = args.length > 0 ? args[0] : null;
+        boolean one = COMMANDS.stream().anyMatch(c -> !c.equals(CommandLine.HelpCommand.class) && name(c).equals(first));
+        for (Class<?> c : COMMANDS) {
+            if (!one || name(c).equals(first)) cli.addSubcommand(c);
+        }
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, arguments) -> {
@@ -135,7 +154,11 @@ public final class AgentEtl implements Runnable {
     @Override
     public void run() {
         // no command given: show what there is
-        new CommandLine(this).usage(out);
+        spec.commandLine().usage(out);
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     /** --config names a file that must be there: a usage error (exit 2) otherwise, before anything starts. */

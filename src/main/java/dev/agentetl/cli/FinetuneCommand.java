@@ -44,7 +44,7 @@ final class FinetuneCommand extends JobCommand {
     @Option(names = "--validation-ratio", paramLabel = "F", defaultValue = "0.1", description = "Share of conversations in validation (default: ${DEFAULT-VALUE}).")
     double validationRatio;
 
-    @Option(names = "--format", paramLabel = "openai|parquet", defaultValue = "openai", description = "JSON Lines in OpenAI's format, or Parquet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "openai|parquet|dpo", defaultValue = "openai", description = "JSON Lines in OpenAI's chat format, Parquet (the same conversations), or dpo: preference pairs in OpenAI's preference format from judged test runs and rated sessions (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--redaction", paramLabel = "PROFILE", defaultValue = "default", description = "Redaction profile: default, none, or one from the configuration (default: ${DEFAULT-VALUE}).")

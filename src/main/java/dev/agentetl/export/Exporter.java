@@ -373,7 +373,7 @@ public final class Exporter {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 List<Column> columns = columns(rs.getMetaData());
-                RowExtractor extractor = new RowExtractor(columns);
+                RowExtractor extractor = new RowExtractor(columns, request.format() == ExportFormat.PARQUET);
                 WriterLoop writer = new WriterLoop(request.format(), columns, parts, rowsPerFile, request.compression(), fileWhenEmpty);
                 try {
                     List<Object[]> batch = new ArrayList<>(WriterLoop.BATCH);

@@ -1,6 +1,5 @@
 package dev.agentetl.export;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -40,7 +39,9 @@ final class PartFiles {
         String name = String.format("%s-%05d.%s", prefix, done.size(), extension);
         temp = folder.resolve("." + name + ".inprogress");
         stream = new HashingFileStream(temp);
-        return new BufferedOutputStream(stream, 1 << 16);
+        // HashingFileStream gathers the bytes into chunks itself: a BufferedOutputStream in front only copied
+        // them once more and took a lock on each of the writers' several writes per row
+        return stream;
     }
 
     /** Called after the writer closed the stream: the file is complete (and stays hidden until {@link #publish}). */

@@ -54,44 +54,87 @@ final class ExampleHash {
         }
 
         void text(String s) {
+            ensure(s.length() * 3 + 1);
             for (int i = 0; i < s.length(); i++) chr(s.charAt(i));
-            add((byte) 0);
+            data[length++] = 0;
         }
 
-        /** The text with whitespace runs collapsed to one space and trimmed; JSON null as a marker. */
+        /**
+         * The text with whitespace runs collapsed to one space and trimmed; JSON null as a marker. A long text
+         * (a system prompt, a tool result) goes in as the hash of its normalised form, remembered per thread:
+         * recorded calls repeat the same long texts, and hashing them once is enough to tell examples apart.
+         */
         void normalised(JsonNode text) {
             if (text == null || text.isMissingNode() || text.isNull()) {
                 text("\u0000null");
                 return;
             }
             String t = text.asText();
+            if (t.length() < LONG_TEXT) {
+                normalised(t);
+                return;
+            }
+            long[] h = LONG_TEXTS.get().get(t);
+            if (h == null) {
+                Bytes scratch = new Bytes();
+                scratch.normalised(t);
+                h = MurmurHash3.hash128x64(scratch.data, 0, scratch.length, 0x7e47);
+                LONG_TEXTS.get().put(t, h);
+            }
+            ensure(18);
+            data[length++] = (byte) 0xFE; // never starts a character's bytes: see chr
+            for (long x : h) {
+                for (int k = 56; k >= 0; k -= 8) data[length++] = (byte) (x >>> k);
+            }
+            data[length++] = 0;
+        }
+
+        void normalised(String t) {
+            ensure(t.length() * 3 + 1);
             boolean space = false, started = false;
             for (int i = 0; i < t.length(); i++) {
                 char ch = t.charAt(i);
-                if (Character.isWhitespace(ch)) {
+                if (ch <= ' ' ? Character.isWhitespace(ch) : ch >= 0x80 && Character.isWhitespace(ch)) {
                     space = started;
                     continue;
                 }
-                if (space) add((byte) ' ');
+                if (space) data[length++] = ' ';
                 space = false;
                 started = true;
                 chr(ch);
             }
-            add((byte) 0);
+            data[length++] = 0;
         }
 
+        private void ensure(int more) {
+            if (length + more > data.length) data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, length + more));
+        }
+
+        /** One UTF-16 unit; the caller has made room for three bytes. */
         private void chr(char ch) {
             if (ch < 0x80) {
-                add((byte) ch);
+                data[length++] = (byte) ch;
             } else { // the UTF-16 unit as three bytes: only equality matters here
-                add((byte) 0xFF);
-                add((byte) (ch >> 8));
-                add((byte) ch);
+                data[length++] = (byte) 0xFF;
+                data[length++] = (byte) (ch >> 8);
+                data[length++] = (byte) ch;
             }
         }
     }
 
     private static final ThreadLocal<Bytes> BYTES = ThreadLocal.withInitial(Bytes::new);
+
+    /** Texts at least this long are hashed once and then stand in the example's bytes as their hash. */
+    private static final int LONG_TEXT = 256;
+
+    /** The normalised hashes of the long texts seen last, per thread (bounded). */
+    private static final ThreadLocal<Map<String, long[]>> LONG_TEXTS = ThreadLocal.withInitial(() ->
+            new java.util.LinkedHashMap<>(2048, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+                    return size() > 1024;
+                }
+            });
 
     /** Whether a conversation goes to validation: its hash, as a fraction of 2^64, is below the ratio. */
     static boolean isValidation(String conversationId, double ratio) {

@@ -26,7 +26,7 @@ final class ExamplePipeline {
 
     /** A candidate after the worker's half: a rejection, or an example ready to write. */
     record Prepared(String where, Rejected rejection, Example example, UUID hash, int tokens, long[] replaced,
-                    boolean validation, byte[] jsonLine) {
+                    boolean validation, byte[] jsonLine, String kind) {
     }
 
     private final ThreadLocal<ExamplePreparer> preparers;
@@ -41,7 +41,11 @@ final class ExamplePipeline {
     long train;
     long validation;
     long duplicates;
+    /** Tokens of the examples written to train: what a training job bills, per epoch. */
+    long trainTokens;
     final Map<String, Long> rejected = new TreeMap<>();
+    /** Preference pairs written, by how they were chosen. */
+    final Map<String, Long> pairs = new TreeMap<>();
     final List<String> samples = new ArrayList<>();
     final long[] replaced;
     final TokenStats tokens;
@@ -56,12 +60,12 @@ final class ExamplePipeline {
         this.ruleNames = ruleNames;
         this.parquet = parquet;
         this.replaced = new long[ruleNames.size()];
-        this.tokens = new TokenStats(maxTokens);
+        this.tokens = new TokenStats(2 * maxTokens); // a preference pair counts its input and two answers
     }
 
     /** The worker's half for a source that could not become an example: where it came from, and why. */
     Prepared rejected(Rejected reason, String where) {
-        return new Prepared(where, reason, null, null, 0, null, false, null);
+        return new Prepared(where, reason, null, null, 0, null, false, null, null);
     }
 
     /** The worker's half for one example: redact, count, validate, hash, and render its line. */
@@ -76,7 +80,43 @@ final class ExamplePipeline {
         }
         boolean toValidation = ExampleHash.isValidation(example.conversationId(), validationRatio);
         return new Prepared(null, null, parquet ? example : null, ExampleHash.of(example), count, mine, toValidation,
-                parquet ? null : SplitFiles.jsonLine(example));
+                parquet ? null : SplitFiles.jsonLine(example), null);
+    }
+
+    /**
+     * The worker's half for one preference pair: redact the input and both answers, count, check the input with
+     * each answer against the chat format's rules, and keep the pair only when the answers really differ (once
+     * call ids and whitespace are set aside). The token limit applies to the input with the longer answer; the
+     * pair's count is the input and both answers. The split goes by the input, so no input is in both files.
+     */
+    Prepared preparePair(PreferencePair pair) {
+        long[] mine = new long[replaced.length];
+        ExamplePreparer preparer = preparers.get();
+        int input, better, worse;
+        UUID hash;
+        try {
+            input = preparer.prepare(new Example("preference", pair.where(), pair.inputKey(), null, pair.messages(), pair.tools()), mine);
+            better = preparer.prepare(answer(pair, pair.preferred()), mine) - ExamplePreparer.REPLY_PRIMING;
+            worse = preparer.prepare(answer(pair, pair.nonPreferred()), mine) - ExamplePreparer.REPLY_PRIMING;
+            ExampleValidator.validate(pair.with(pair.preferred()));
+            ExampleValidator.validate(pair.with(pair.nonPreferred()));
+            if (ExampleHash.of(answer(pair, pair.preferred())).equals(ExampleHash.of(answer(pair, pair.nonPreferred())))) {
+                throw new Rejected("no_preference", "the preferred and the non-preferred answer are the same");
+            }
+            int longest = input + Math.max(better, worse);
+            if (longest > maxTokens) throw new Rejected("too_many_tokens", longest + " tokens, over the limit of " + maxTokens);
+            com.fasterxml.jackson.databind.node.ArrayNode all = pair.messages().deepCopy();
+            all.add(pair.preferred()).add(OpenAiShapes.message("\u0000non_preferred", null)).add(pair.nonPreferred());
+            hash = ExampleHash.of(new Example("preference", pair.where(), pair.inputKey(), null, all, null));
+        } catch (Rejected r) {
+            return rejected(r, pair.where());
+        }
+        boolean toValidation = ExampleHash.isValidation(pair.inputKey(), validationRatio);
+        return new Prepared(null, null, null, hash, input + better + worse, mine, toValidation, pair.jsonLine(), pair.kind());
+    }
+
+    private static Example answer(PreferencePair pair, com.fasterxml.jackson.databind.node.ObjectNode message) {
+        return new Example("preference", pair.where(), pair.inputKey(), null, OpenAiShapes.NODES.arrayNode().add(message), null);
     }
 
     /** The owner's half for one batch, in source order: count, drop duplicates, write. */
@@ -103,7 +143,11 @@ final class ExamplePipeline {
             if (p.jsonLine() != null) files.writeLine(split, p.jsonLine());
             else files.write(split, p.example(), p.tokens());
             if (p.validation()) validation++;
-            else train++;
+            else {
+                train++;
+                trainTokens += p.tokens();
+            }
+            if (p.kind() != null) pairs.merge(p.kind(), 1L, Long::sum);
             tokens.add(p.tokens());
             for (int i = 0; i < replaced.length; i++) replaced[i] += p.replaced()[i];
         }

@@ -11,7 +11,7 @@ final class ExamplePreparer {
 
     /** Framing tokens per message, and for priming the reply (OpenAI's published counting recipe). */
     private static final int PER_MESSAGE = 3;
-    private static final int REPLY_PRIMING = 3;
+    static final int REPLY_PRIMING = 3;
 
     private final TextProcessor text;
     private final int rules;
@@ -50,7 +50,7 @@ final class ExamplePreparer {
                 }
             }
         }
-        if (example.tools() != null) tokens += text.tokens(example.tools().toString());
+        if (example.tools() != null) tokens += text.toolTokens(example.tools());
         return tokens;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -88,8 +89,27 @@ final class ExampleValidator {
         return c.isTextual() && !c.asText().isBlank();
     }
 
-    /** Whether the text is exactly one JSON object; read with the streaming parser, no tree is built. */
+    /**
+     * Whether the text is exactly one JSON object; read with the streaming parser, no tree is built. Texts found
+     * to be objects are remembered per thread: a conversation's calls come back in every later call's history.
+     */
     static boolean isJsonObject(String text) {
+        Map<String, Boolean> known = KNOWN_OBJECTS.get();
+        if (known.containsKey(text)) return true;
+        boolean object = parsesAsObject(text);
+        if (object && text.length() <= 4096) known.put(text, Boolean.TRUE);
+        return object;
+    }
+
+    private static final ThreadLocal<Map<String, Boolean>> KNOWN_OBJECTS = ThreadLocal.withInitial(() ->
+            new java.util.LinkedHashMap<>(2048, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 1024;
+                }
+            });
+
+    private static boolean parsesAsObject(String text) {
         try (com.fasterxml.jackson.core.JsonParser p = OpenAiShapes.JSON.getFactory().createParser(text)) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return false;
             p.skipChildren();

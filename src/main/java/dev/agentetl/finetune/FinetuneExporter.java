@@ -53,7 +53,12 @@ public final class FinetuneExporter {
     private final Settings settings;
 
     /** Configured defaults: token limit, tokenizer, and the custom redaction rules and profiles. */
-    public record Settings(int maxTokens, String encoding, Map<String, String> rules, Map<String, String> profiles) {
+    public record Settings(int maxTokens, String encoding, Map<String, String> rules, Map<String, String> profiles, String epochs,
+                           String license) {
+        public Settings {
+            if (epochs != null && !epochs.isBlank() && !epochs.strip().equals("auto")) TrainingEstimate.epochs(epochs);
+            license = license == null || license.isBlank() ? "other" : license.strip();
+        }
     }
 
     public FinetuneExporter(DataSource dataSource, Path defaultOut, Settings settings) {
@@ -100,29 +105,36 @@ public final class FinetuneExporter {
                             ruleNames.size()), new SeenExamples(c), files, maxTokens, request.validationRatio(), ruleNames, parquet);
                     SourceQueries.Query telemetry = request.telemetry() ? queries.telemetry(c) : null;
                     SourceQueries.Query sessions = request.sessions() ? queries.sessions(c) : null;
-                    // source rows read (llm_call rows, session messages), out of the planner's estimate of both queries
+                    SourceQueries.Query pairs = request.preferences() ? queries.preferencePairs(c) : null;
+                    // source rows read (llm_call rows, session messages), out of the planner's estimate of the queries
                     try (Progress progress = Progress.start("finetune", "rows",
-                            estimate(c, telemetry) + estimate(c, sessions));
+                            estimate(c, telemetry) + estimate(c, sessions) + estimate(c, pairs));
                          OrderedWorkers workers = new OrderedWorkers(WORKERS, run::accept)) {
                         if (telemetry != null) streamTelemetry(c, telemetry, registry, run, workers, progress);
                         if (sessions != null) streamSessions(c, sessions, registry, run, workers, progress);
+                        if (pairs != null) streamPairs(c, pairs, registry, run, workers, progress);
                         workers.finish();
                     }
                     facts = files.finish();
                 }
                 c.commit();
                 c.setAutoCommit(true);
+                TrainingEstimate training = TrainingEstimate.of(settings.epochs(), run.train, run.validation, run.trainTokens,
+                        request.validationRatio());
+                training.warnings().forEach(w -> LOG.warn("finetune: {}", w));
                 Map<String, Object> manifest = manifest(exportId, request, filters, redactor, encoding, maxTokens, run,
                         facts, startedAt);
+                manifest.put("training_estimate", training.describe());
+                manifest.put("warnings", training.warnings());
                 Files.writeString(temp.resolve("README.md"), DatasetCard.render(request.format(), filters,
-                        request.validationRatio(), redactor.name(), encoding, maxTokens, run, facts));
+                        request.validationRatio(), redactor.name(), encoding, maxTokens, run, facts, training, settings.license()));
                 Files.writeString(temp.resolve("_manifest.json"), MANIFEST.writeValueAsString(manifest));
                 Files.move(temp, folder, StandardCopyOption.ATOMIC_MOVE);
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 finishRow(c, exportId, run.train + run.validation, facts, manifest, folder);
                 return new FinetuneReport(exportId, folder.toString(), request.format(), run.candidates, run.train,
                         run.validation, run.duplicates, new LinkedHashMap<>(run.rejected), run.replacements(),
-                        run.tokens.describe(), facts, List.copyOf(run.samples), millis, manifest);
+                        run.tokens.describe(), facts, List.copyOf(run.samples), millis, manifest, training);
             } catch (Exception e) {
                 if (!c.getAutoCommit()) {
                     Transactions.rollbackQuietly(c, e);
@@ -177,10 +189,7 @@ public final class FinetuneExporter {
             List<ExampleBuilder.SessionRow> session = new ArrayList<>();
             int rows = 0;
             while (rs.next()) {
-                ExampleBuilder.SessionRow row = new ExampleBuilder.SessionRow(rs.getString("session_id"), rs.getString("model"),
-                        rs.getInt("message_index"), rs.getString("role"), rs.getString("content"), rs.getString("reply_to"),
-                        (Long) rs.getObject("call_id"), rs.getString("tool_name"), rs.getString("parameters"),
-                        rs.getString("result_data"), rs.getString("result_error"), rs.getString("raw_calls"));
+                ExampleBuilder.SessionRow row = sessionRow(rs);
                 if (!session.isEmpty() && !session.get(0).sessionId().equals(row.sessionId())) {
                     batch.add(session);
                     session = new ArrayList<>();
@@ -198,6 +207,69 @@ public final class FinetuneExporter {
             if (!batch.isEmpty()) submitSessions(batch, registry, run, workers);
             progress.step(rows);
         }
+    }
+
+    private static ExampleBuilder.SessionRow sessionRow(ResultSet rs) throws SQLException {
+        return new ExampleBuilder.SessionRow(rs.getString("session_id"), rs.getString("model"),
+                rs.getInt("message_index"), rs.getString("role"), rs.getString("content"), rs.getString("reply_to"),
+                (Long) rs.getObject("call_id"), rs.getString("tool_name"), rs.getString("parameters"),
+                rs.getString("result_data"), rs.getString("result_error"), rs.getString("raw_calls"));
+    }
+
+    /** The preference pairs' sessions, a pair (both sides) at a time, prepared on the workers in batches. */
+    private static void streamPairs(Connection c, SourceQueries.Query q, Map<String, ArrayNode> registry,
+                                    ExamplePipeline run, OrderedWorkers workers, Progress progress) throws SQLException, IOException {
+        try (PreparedStatement ps = prepare(c, q); ResultSet rs = ps.executeQuery()) {
+            List<PreferencePair.Source> batch = new ArrayList<>();
+            long pairNo = -1;
+            String kind = null, inputKey = null, caseMessages = null, caseTools = null;
+            String[] refs = new String[2];
+            List<List<ExampleBuilder.SessionRow>> sides = List.of(new ArrayList<>(), new ArrayList<>());
+            int rows = 0;
+            while (true) {
+                boolean more = rs.next();
+                long no = more ? rs.getLong("pair_no") : -2;
+                if (no != pairNo && pairNo != -1) {
+                    batch.add(new PreferencePair.Source(pairNo, kind, inputKey, caseMessages, caseTools, refs[0], refs[1],
+                            List.copyOf(sides.get(0)), List.copyOf(sides.get(1))));
+                    sides.get(0).clear();
+                    sides.get(1).clear();
+                    if (rows >= BATCH || !more) {
+                        submitPairs(batch, registry, run, workers);
+                        batch = new ArrayList<>();
+                        tick(progress, rows, run);
+                        rows = 0;
+                    }
+                }
+                if (!more) break;
+                if (no != pairNo) {
+                    pairNo = no;
+                    kind = rs.getString("kind");
+                    inputKey = rs.getString("input_key");
+                    caseMessages = rs.getString("case_messages");
+                    caseTools = rs.getString("case_tools");
+                }
+                int side = rs.getInt("side");
+                refs[side] = rs.getString("ref");
+                sides.get(side).add(sessionRow(rs));
+                rows++;
+            }
+        }
+    }
+
+    private static void submitPairs(List<PreferencePair.Source> pairs, Map<String, ArrayNode> registry, ExamplePipeline run,
+                                    OrderedWorkers workers) throws SQLException, IOException {
+        workers.submit(() -> {
+            List<ExamplePipeline.Prepared> out = new ArrayList<>(pairs.size());
+            for (PreferencePair.Source source : pairs) {
+                try {
+                    out.add(run.preparePair(PreferencePair.of(source, registry)));
+                } catch (Rejected r) {
+                    out.add(run.rejected(r, source.where()));
+                }
+            }
+            return out;
+        });
     }
 
     private static void submitSessions(List<List<ExampleBuilder.SessionRow>> sessions, Map<String, ArrayNode> registry,
@@ -256,7 +328,8 @@ public final class FinetuneExporter {
         m.put("format", request.format());
         m.put("filters", filters);
         m.put("validation_ratio", request.validationRatio());
-        m.put("split", "sha256 of the conversation id");
+        m.put("split", request.preferences() ? "sha256 of the input (test case or input messages)" : "sha256 of the conversation id");
+        if (request.preferences()) m.put("pairs", run.pairs);
         m.put("files", facts);
         m.put("candidates", run.candidates);
         m.put("train", run.train);

@@ -9,7 +9,7 @@ import java.util.Map;
 public record FinetuneReport(long exportId, String folder, String format, long candidates, long train, long validation,
                              long duplicates, Map<String, Long> rejected, Map<String, Long> redactions,
                              Map<String, Object> tokens, List<SplitFiles.FileFacts> files, List<String> samples,
-                             long millis, Map<String, Object> manifest) implements JobReport {
+                             long millis, Map<String, Object> manifest, TrainingEstimate training) implements JobReport {
 
     @Override public long rowsRead() { return candidates; }
     @Override public long rowsWritten() { return train + validation; }
@@ -26,6 +26,9 @@ public record FinetuneReport(long exportId, String folder, String format, long c
             sb.append(String.format("  %-18s %,10d examples %,14d bytes  sha256 %s%n", f.file(), f.examples(), f.bytes(), f.sha256()));
         }
         sb.append("  tokens: ").append(tokens).append('\n');
+        sb.append(String.format("  training estimate: %,d training tokens x %d epochs%s = %,d billed tokens%n", training.trainTokens(),
+                training.epochs(), training.auto() ? " (auto)" : "", training.billedTokens()));
+        training.warnings().forEach(w -> sb.append("  WARNING: ").append(w).append('\n'));
         if (!rejected.isEmpty()) {
             sb.append("  rejected:");
             rejected.forEach((k, v) -> sb.append(String.format(" %s %,d", k, v)));

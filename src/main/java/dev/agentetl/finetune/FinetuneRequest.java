@@ -5,7 +5,7 @@ import java.time.OffsetDateTime;
 
 /**
  * What {@code finetune} exports. Null means "no filter". {@code sources} is telemetry, sessions or all;
- * {@code format} is openai (JSON Lines) or parquet; {@code maxTokens} null takes the configured default.
+ * {@code format} is openai (JSON Lines), parquet, or dpo (preference pairs, JSON Lines); {@code maxTokens} null takes the configured default.
  */
 public record FinetuneRequest(OffsetDateTime since, OffsetDateTime until, String model, String project, String stopReason,
                               String prompt, Integer promptVersion, String promptLabel, Double minRating,
@@ -20,12 +20,19 @@ public record FinetuneRequest(OffsetDateTime since, OffsetDateTime until, String
             throw new IllegalArgumentException("--min-rating must be between 1 and 5, got " + minRating);
         }
         format = format == null ? "openai" : format.toLowerCase(java.util.Locale.ROOT);
-        if (!format.equals("openai") && !format.equals("parquet")) {
-            throw new IllegalArgumentException("--format takes openai or parquet, got '" + format + "'");
+        if (!format.equals("openai") && !format.equals("parquet") && !format.equals("dpo")) {
+            throw new IllegalArgumentException("--format takes openai, parquet or dpo, got '" + format + "'");
         }
         sources = sources == null ? "all" : sources.toLowerCase(java.util.Locale.ROOT);
         if (!sources.equals("all") && !sources.equals("telemetry") && !sources.equals("sessions")) {
             throw new IllegalArgumentException("--source takes telemetry, sessions or all, got '" + sources + "'");
+        }
+        if (format.equals("dpo") && sources.equals("telemetry")) {
+            throw new IllegalArgumentException("--format dpo pairs answers of judged test runs and of rated sessions; "
+                    + "--source telemetry has neither");
+        }
+        if (format.equals("dpo") && minRating != null) {
+            throw new IllegalArgumentException("--min-rating does not apply to --format dpo: a pair needs the worse rated answer too");
         }
         if ((promptVersion != null || promptLabel != null) && prompt == null) {
             throw new IllegalArgumentException("--prompt-version and --prompt-label need --prompt NAME");
@@ -48,10 +55,15 @@ public record FinetuneRequest(OffsetDateTime since, OffsetDateTime until, String
     }
 
     boolean telemetry() {
-        return !sources.equals("sessions");
+        return !preferences() && !sources.equals("sessions");
     }
 
     boolean sessions() {
-        return !sources.equals("telemetry");
+        return !preferences() && !sources.equals("telemetry");
+    }
+
+    /** Preference pairs (--format dpo) instead of chat examples. */
+    boolean preferences() {
+        return format.equals("dpo");
     }
 }

@@ -76,7 +76,7 @@ final class OpenAiShapes {
         else function.putNull("name");
         if (args == null || args.isNull() || args.isMissingNode()) function.put("arguments", "{}");
         else if (args.isTextual()) function.put("arguments", args.asText());
-        else function.put("arguments", args.toString());
+        else function.put("arguments", RenderedJson.get().text(args)); // as args.toString(), without a generator per call
         return out;
     }
 
@@ -135,35 +135,46 @@ final class OpenAiShapes {
 
     /**
      * Tool definitions inferred from the calls in the messages: one function per name, its parameters an
-     * object schema with the JSON type of each argument seen first. Null when nothing calls a tool.
+     * object schema with the JSON type of each argument seen first. Null when nothing calls a tool. The same
+     * calls give the same (shared, never modified) definitions, remembered per thread: recorded calls repeat
+     * a few tool sets over and over, and their token count and JSON are then worked out once per set.
      */
     static ArrayNode inferTools(ArrayNode messages) {
-        Map<String, ObjectNode> byName = new TreeMap<>();
+        Map<String, Map<String, String>> byName = new TreeMap<>();
         for (JsonNode m : messages) {
             for (JsonNode call : m.path("tool_calls")) {
                 String name = call.path("function").path("name").asText(null);
                 if (name == null) continue;
-                ObjectNode properties = byName.computeIfAbsent(name, n -> NODES.objectNode());
+                Map<String, String> properties = byName.computeIfAbsent(name, n -> new TreeMap<>());
                 for (String[] field : ARGUMENT_TYPES.get().computeIfAbsent(call.path("function").path("arguments").asText("{}"),
                         OpenAiShapes::argumentTypes)) {
-                    if (!properties.has(field[0])) properties.putObject(field[0]).put("type", field[1]);
+                    properties.putIfAbsent(field[0], field[1]);
                 }
             }
         }
         if (byName.isEmpty()) return null;
-        ArrayNode out = NODES.arrayNode();
-        byName.forEach((name, properties) -> {
-            ObjectNode f = out.addObject().put("type", "function").putObject("function");
-            f.put("name", name);
-            ObjectNode params = f.putObject("parameters");
-            params.put("type", "object");
-            ObjectNode sorted = params.putObject("properties");
-            java.util.List<String> names = new java.util.ArrayList<>();
-            properties.fieldNames().forEachRemaining(names::add);
-            names.stream().sorted().forEach(k -> sorted.set(k, properties.get(k)));
+        return INFERRED.get().computeIfAbsent(byName.toString(), k -> {
+            ArrayNode out = NODES.arrayNode();
+            byName.forEach((name, properties) -> {
+                ObjectNode f = out.addObject().put("type", "function").putObject("function");
+                f.put("name", name);
+                ObjectNode params = f.putObject("parameters");
+                params.put("type", "object");
+                ObjectNode sorted = params.putObject("properties");
+                properties.forEach((field, type) -> sorted.putObject(field).put("type", type));
+            });
+            return out;
         });
-        return out;
     }
+
+    /** Inferred tool definitions by the names and argument types they were made from, per thread (bounded). */
+    private static final ThreadLocal<Map<String, ArrayNode>> INFERRED = ThreadLocal.withInitial(() ->
+            new java.util.LinkedHashMap<>(512, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ArrayNode> eldest) {
+                    return size() > 256;
+                }
+            });
 
     /**
      * Argument types by arguments text, per thread: recorded conversations repeat the same calls in every

@@ -73,16 +73,24 @@ public final class Redactor {
      */
     private int candidates(String text) {
         int digits = 0, colons = 0;
-        boolean at = false, dottedDigits = false, doubleColon = false;
+        boolean at = false, dottedDigits = false, doubleColon = false, separatedDigits = false, plusDigit = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= '0' && c <= '9') digits++;
             else if (c == '@') at = true;
+            else if (c == '+') plusDigit |= i + 1 < text.length() && isDigit(text.charAt(i + 1));
+            else if ((c == ' ' || c == '-' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B')
+                    && i > 0 && i + 1 < text.length() && isDigit(text.charAt(i - 1)) && isDigit(text.charAt(i + 1))) {
+                separatedDigits = true;
+            }
             else if (c == ':') {
                 colons++;
                 if (i > 0 && text.charAt(i - 1) == ':') doubleColon = true;
             } else if (c == '.' && i > 0 && i + 1 < text.length() && Character.isDigit(text.charAt(i - 1))
-                    && Character.isDigit(text.charAt(i + 1))) dottedDigits = true;
+                    && Character.isDigit(text.charAt(i + 1))) {
+                dottedDigits = true;
+                separatedDigits |= isDigit(text.charAt(i - 1)) && isDigit(text.charAt(i + 1));
+            }
         }
         int subset = 0;
         for (int i = 0; i < rules.size(); i++) {
@@ -94,12 +102,17 @@ public final class Redactor {
                         || text.contains("glpat-") || (text.contains("gh") && text.indexOf('_') >= 0);
                 case "email" -> at;
                 case "ip_address" -> dottedDigits || doubleColon || colons >= 7;
-                case "phone" -> digits >= 8;
+                // digit groups split by a space, dot or dash, or a + before the digits: what both forms of the rule need
+                case "phone" -> digits >= 8 && (separatedDigits || plusDigit);
                 default -> true;
             };
             if (possible) subset |= 1 << i;
         }
         return subset;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static boolean containsIgnoreCase(String text, String word) {

@@ -118,8 +118,8 @@ final class SourceQueries {
                 WHERE """ + " " + where, p); // physical order: see the exporter's scan settings
     }
 
-    Query sessions(Connection c) throws SQLException {
-        List<Object> p = new ArrayList<>();
+    /** The request's filters on sessions (alias {@code s}), for the chat examples and for both sides of a pair. */
+    private String sessionFilter(Connection c, List<Object> p) throws SQLException {
         StringBuilder where = new StringBuilder("true");
         if (request.since() != null) { where.append(" AND s.created_at >= ?"); p.add(request.since()); }
         if (request.until() != null) { where.append(" AND s.created_at < ?"); p.add(request.until()); }
@@ -133,6 +133,12 @@ final class SourceQueries {
             p.add(c.createArrayOf("text", versions.toArray()));
             p.add(c.createArrayOf("text", templates.toArray()));
         }
+        return where.toString();
+    }
+
+    Query sessions(Connection c) throws SQLException {
+        List<Object> p = new ArrayList<>();
+        StringBuilder where = new StringBuilder(sessionFilter(c, p));
         String with = "";
         if (request.minRating() != null) {
             with = RATINGS;
@@ -140,20 +146,99 @@ final class SourceQueries {
             p.add(request.minRating());
         }
         // a tool message names its call in metadata.tool_call_id: the tool_calls row id, or the model's call id
-        return new Query(with + """
-                SELECT s.session_id, s.model, m.message_index, m.role, m.content, m.metadata->>'tool_call_id' AS reply_to,
-                       tc.id AS call_id, tc.tool_name, tc.parameters::text AS parameters, tr.data::text AS result_data,
-                       tr.error AS result_error, r.calls::text AS raw_calls
-                FROM sessions s
-                JOIN messages m ON m.session_id = s.id
-                LEFT JOIN tool_calls tc ON m.role = 'tool' AND tc.session_id = s.id
-                     AND tc.id = CASE WHEN m.metadata->>'tool_call_id' ~ '^[0-9]{1,18}$' THEN (m.metadata->>'tool_call_id')::bigint END
-                LEFT JOIN LATERAL (SELECT data, error FROM tool_results WHERE tool_call_id = tc.id ORDER BY id LIMIT 1) tr ON true
-                LEFT JOIN (SELECT DISTINCT ON (message_id) message_id, raw_response->'choices'->0->'message'->'tool_calls' AS calls
-                           FROM llm_responses
-                           WHERE message_id IS NOT NULL AND jsonb_typeof(raw_response->'choices'->0->'message'->'tool_calls') = 'array'
-                           ORDER BY message_id, id) r ON r.message_id = m.id
-                WHERE """ + " " + where + " ORDER BY s.created_at, s.id, m.message_index, m.id", p);
+        return new Query(with + "SELECT " + SESSION_ROW + " FROM sessions s " + SESSION_JOINS + " WHERE " + where
+                + " ORDER BY s.created_at, s.id, m.message_index, m.id", p);
+    }
+
+    /** A session's messages, one per row, with the tool call a tool message answers (its result) and recorded calls. */
+    private static final String SESSION_ROW = """
+            s.session_id, s.model, m.message_index, m.role, m.content, m.metadata->>'tool_call_id' AS reply_to,
+            tc.id AS call_id, tc.tool_name, tc.parameters::text AS parameters, tr.data::text AS result_data,
+            tr.error AS result_error, r.calls::text AS raw_calls""";
+
+    private static final String SESSION_JOINS = """
+            JOIN messages m ON m.session_id = s.id
+            LEFT JOIN tool_calls tc ON m.role = 'tool' AND tc.session_id = s.id
+                 AND tc.id = CASE WHEN m.metadata->>'tool_call_id' ~ '^[0-9]{1,18}$' THEN (m.metadata->>'tool_call_id')::bigint END
+            LEFT JOIN LATERAL (SELECT data, error FROM tool_results WHERE tool_call_id = tc.id ORDER BY id LIMIT 1) tr ON true
+            LEFT JOIN (SELECT DISTINCT ON (message_id) message_id, raw_response->'choices'->0->'message'->'tool_calls' AS calls
+                       FROM llm_responses
+                       WHERE message_id IS NOT NULL AND jsonb_typeof(raw_response->'choices'->0->'message'->'tool_calls') = 'array'
+                       ORDER BY message_id, id) r ON r.message_id = m.id
+            """;
+
+    /**
+     * Preference pairs, both sessions of each pair one message per row, in pair order (then preferred side first):
+     * <ul>
+     *   <li>{@code judged_test_run}: a test case's runs whose judges all passed them, paired in run order with its runs
+     *       whose judges all failed them (runs with split verdicts or no judge take no part); the input is the test
+     *       case's messages and tools;</li>
+     *   <li>{@code feedback_rating}: sessions rated through execution feedback (the mean rating of the executions that
+     *       name the session) grouped by their input, the messages before the first assistant message (whitespace
+     *       collapsed); in each group the best rated is paired with the worst, the second best with the second worst,
+     *       and so on, only where the ratings differ.</li>
+     * </ul>
+     * Both sessions of a pair pass the request's session filters. Each session takes part in at most one pair of a kind.
+     */
+    Query preferencePairs(Connection c) throws SQLException {
+        List<Object> p = new ArrayList<>();
+        String judgedFilter = sessionFilter(c, p);
+        String ratedFilter = sessionFilter(c, p);
+        return new Query("""
+                WITH verdicts AS (
+                  SELECT r.id AS run_id, r.test_case_id, r.session_id, bool_and(j.passed) AS passed
+                  FROM test_runs r JOIN judge_evaluations j ON j.test_run_id = r.id
+                  WHERE r.session_id IS NOT NULL
+                  GROUP BY r.id, r.test_case_id, r.session_id
+                  HAVING bool_and(j.passed) OR NOT bool_or(j.passed)),
+                judged_runs AS (
+                  SELECT v.*, row_number() OVER (PARTITION BY v.test_case_id, v.passed ORDER BY v.run_id) AS k
+                  FROM verdicts v JOIN sessions s ON s.id = v.session_id WHERE\s""" + judgedFilter + """
+                ),
+                judged AS (
+                  SELECT 'judged_test_run' AS kind, 'test_case:' || w.test_case_id AS input_key, w.test_case_id,
+                         w.session_id AS preferred, l.session_id AS non_preferred,
+                         'test run ' || w.run_id AS preferred_ref, 'test run ' || l.run_id AS non_preferred_ref
+                  FROM judged_runs w JOIN judged_runs l ON l.test_case_id = w.test_case_id AND l.k = w.k AND NOT l.passed
+                  WHERE w.passed),
+                session_ratings AS (
+                  SELECT s.id AS session_id, avg(f.rating) AS rating
+                  FROM sessions s
+                  JOIN executions e ON e.metadata->>'session_id' = s.session_id
+                  JOIN execution_feedback f ON f.execution_id = e.execution_id
+                  WHERE f.rating IS NOT NULL AND\s""" + ratedFilter + """
+                  GROUP BY s.id),
+                inputs AS (
+                  SELECT sr.session_id, sr.rating,
+                         md5(string_agg(m.role || ':' || regexp_replace(btrim(coalesce(m.content, '')), '\\s+', ' ', 'g'), E'\\x1e'
+                             ORDER BY m.message_index, m.id)) AS input_key
+                  FROM session_ratings sr
+                  JOIN LATERAL (SELECT min(a.message_index) AS first FROM messages a
+                                WHERE a.session_id = sr.session_id AND a.role = 'assistant') fa ON fa.first IS NOT NULL
+                  JOIN messages m ON m.session_id = sr.session_id AND m.message_index < fa.first
+                  GROUP BY sr.session_id, sr.rating),
+                ranked AS (
+                  SELECT i.*, row_number() OVER (PARTITION BY input_key ORDER BY rating DESC, session_id) AS best,
+                         row_number() OVER (PARTITION BY input_key ORDER BY rating, session_id DESC) AS worst,
+                         count(*) OVER (PARTITION BY input_key) AS n
+                  FROM inputs i),
+                rated AS (
+                  SELECT 'feedback_rating' AS kind, 'input:' || b.input_key AS input_key, NULL::bigint AS test_case_id,
+                         b.session_id AS preferred, w.session_id AS non_preferred,
+                         'rated ' || round(b.rating, 2) AS preferred_ref, 'rated ' || round(w.rating, 2) AS non_preferred_ref
+                  FROM ranked b JOIN ranked w ON w.input_key = b.input_key AND w.worst = b.best
+                  WHERE b.best <= b.n / 2 AND b.rating > w.rating),
+                pairs AS (
+                  SELECT row_number() OVER (ORDER BY kind, input_key, preferred, non_preferred) AS pair_no, x.*
+                  FROM (SELECT * FROM judged UNION ALL SELECT * FROM rated) x)
+                SELECT p.pair_no, p.kind, p.input_key, tcase.messages::text AS case_messages, tcase.tools::text AS case_tools,
+                       v.side, CASE v.side WHEN 0 THEN p.preferred_ref ELSE p.non_preferred_ref END AS ref,\s""" + SESSION_ROW + """
+
+                FROM pairs p
+                LEFT JOIN test_cases tcase ON tcase.id = p.test_case_id
+                CROSS JOIN LATERAL (VALUES (0, p.preferred), (1, p.non_preferred)) v(side, session)
+                JOIN sessions s ON s.id = v.session
+                """ + SESSION_JOINS + " ORDER BY p.pair_no, v.side, m.message_index, m.id", p);
     }
 
     /** The filters as the manifest and the dataset card state them. */

@@ -1,9 +1,7 @@
 package dev.agentetl.finetune;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentetl.export.Column;
 import dev.agentetl.export.HashingFileStream;
-import dev.agentetl.export.ParquetRowWriter;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -15,20 +13,15 @@ import java.util.Map;
 
 /**
  * The train and validation files of one export, in the folder being written. JSON Lines holds exactly
- * OpenAI's format ({@code messages}, {@code tools}); Parquet holds the same example as JSON columns next to
- * its source, conversation and token count, for analysis with Spark, Trino or DuckDB.
+ * OpenAI's format ({@code messages}, {@code tools}); Parquet holds the same example as nested columns (lists
+ * of structs, {@link ConversationParquet}) next to its source, conversation and token count, for Hugging Face
+ * {@code datasets}, Spark, Trino or DuckDB.
  */
 final class SplitFiles implements AutoCloseable {
 
     /** One finished file: name, examples, bytes and SHA-256. */
     record FileFacts(String file, long examples, long bytes, String sha256) {
     }
-
-    private static final List<Column> PARQUET_COLUMNS = List.of(
-            new Column("messages", "jsonb", null, null), new Column("tools", "jsonb", null, null),
-            new Column("conversation_id", "text", null, null), new Column("source", "text", null, null),
-            new Column("source_id", "text", null, null), new Column("model", "text", null, null),
-            new Column("tokens", "int4", null, null));
 
     private final Map<String, Target> targets = new LinkedHashMap<>();
     private boolean closed;
@@ -37,14 +30,14 @@ final class SplitFiles implements AutoCloseable {
         final String file;
         final HashingFileStream hashing;
         final OutputStream out;
-        final ParquetRowWriter parquet;
+        final ConversationParquet parquet;
         long examples;
 
         Target(Path folder, String file, boolean parquet) throws IOException {
             this.file = file;
             this.hashing = new HashingFileStream(folder.resolve(file));
             this.out = new BufferedOutputStream(hashing, 1 << 16);
-            this.parquet = parquet ? new ParquetRowWriter(PARQUET_COLUMNS, out, "snappy") : null;
+            this.parquet = parquet ? new ConversationParquet(out) : null;
         }
     }
 
@@ -53,19 +46,13 @@ final class SplitFiles implements AutoCloseable {
         for (String split : List.of("train", "validation")) targets.put(split, new Target(folder, split + "." + ext, parquet));
     }
 
-    /** One example as a line of OpenAI's format (exactly messages and tools), ending with a newline. */
+    /**
+     * One example as a line of OpenAI's format (exactly messages and tools), ending with a newline: the bytes
+     * Jackson writes for {@code {"messages": [...], "tools": [...]}}, with what repeats serialised once per thread
+     * ({@link RenderedJson}).
+     */
     static byte[] jsonLine(Example example) {
-        ObjectNode line = OpenAiShapes.NODES.objectNode();
-        line.set("messages", example.messages());
-        if (example.tools() != null) line.set("tools", example.tools());
-        try {
-            byte[] json = OpenAiShapes.JSON.writeValueAsBytes(line);
-            byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
-            out[json.length] = '\n';
-            return out;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("an example that cannot be written as JSON: " + e.getOriginalMessage(), e);
-        }
+        return RenderedJson.get().chatLine(example);
     }
 
     /** A line made by {@link #jsonLine} (JSON Lines files). */
@@ -78,8 +65,7 @@ final class SplitFiles implements AutoCloseable {
     /** An example as a Parquet row. */
     void write(String split, Example example, int tokens) throws IOException {
         Target t = targets.get(split);
-        t.parquet.write(new Object[]{example.messages().toString(), example.tools() == null ? null : example.tools().toString(),
-                example.conversationId(), example.source(), example.sourceId(), example.model(), (long) tokens});
+        t.parquet.write(example, tokens);
         t.examples++;
     }
 

@@ -73,6 +73,23 @@ final class TextProcessor {
         return p;
     }
 
+    /**
+     * Tokens of a set of tool definitions. Sets come from the registry (one per prompt) or are inferred (one
+     * per set of calls), both shared instances that are never modified, so they are known by identity and
+     * serialised and counted once.
+     */
+    int toolTokens(com.fasterxml.jackson.databind.node.ArrayNode tools) {
+        Integer n = toolsByIdentity.get(tools);
+        if (n == null) {
+            if (toolsByIdentity.size() >= TOOL_CACHE_ENTRIES) toolsByIdentity.clear();
+            n = tokens(tools.toString());
+            toolsByIdentity.put(tools, n);
+        }
+        return n;
+    }
+
+    private final Map<Object, Integer> toolsByIdentity = new java.util.IdentityHashMap<>();
+
     /** Tokens of a text that is not redacted (tool definitions). */
     int tokens(String text) {
         if (text == null) return 0;

@@ -103,7 +103,10 @@ final class TurnTelemetryWriter {
                 toolCalls++;
             }
             if (history.size() > 12) {
+                // a sliding window after the user message; it never starts with the replies to a call it cut
+                // off (a tool message must follow the assistant message that made the call, as the APIs require)
                 history.subList(1, history.size() - 11).clear();
+                while (history.size() > 2 && "tool".equals(history.get(1).get("role"))) history.remove(1);
             }
         }
         telemetry.row(new UUID(ctx.random.nextLong(), ctx.random.nextLong()), t, "turn_summary", project, threadId, task,

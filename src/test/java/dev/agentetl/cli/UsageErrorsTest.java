@@ -50,6 +50,9 @@ class UsageErrorsTest {
         assertUsageError("--validation-ratio must be at least 0 and below 1, got 1.0", "finetune", "--validation-ratio", "1");
         assertUsageError("--min-rating must be between 1 and 5, got 99.0", "finetune", "--min-rating", "99");
         assertUsageError("--min-rating must be between 1 and 5, got NaN", "finetune", "--min-rating", "NaN");
+        assertUsageError("--source telemetry has neither", "finetune", "--format", "dpo", "--source", "telemetry");
+        assertUsageError("--min-rating does not apply to --format dpo", "finetune", "--format", "dpo", "--min-rating", "4");
+        assertUsageError("--format takes openai, parquet or dpo, got 'kto'", "finetune", "--format", "kto");
     }
 
     @Test

@@ -70,4 +70,37 @@ class MigrationsTest {
         RuntimeException e = assertThrows(RuntimeException.class, () -> migrator(config, copy).migrate());
         assertTrue(e.getMessage().toLowerCase().contains("checksum"), "the reason names the checksum mismatch: " + e.getMessage());
     }
+
+    /**
+     * The start-up check that skips Flyway agrees with Flyway: after a migrate every landed file's checksum is
+     * the one Flyway recorded, and an edited or a new file sends the decision back to Flyway.
+     */
+    @Test
+    void should_skip_flyway_only_while_the_files_are_the_applied_ones(@TempDir Path copy) throws Exception {
+        try (Stream<Path> list = Files.list(MIGRATIONS)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                Files.copy(p, copy.resolve(p.getFileName()));
+            }
+        }
+        AppConfig config = TestDatabases.freshConfig();
+        migrator(config, copy).migrate();
+        try (Connection c = TestDatabases.connectPlain(config.get("agent-etl.db.url"))) {
+            AppliedMigrations state = AppliedMigrations.read(c, "agent_etl", copy);
+            assertTrue(state.allApplied());
+            assertTrue(state.unchanged(), "every file's checksum is the one Flyway recorded");
+
+            Path landed = copy.resolve("V15__registry_facts.sql");
+            String original = Files.readString(landed);
+            Files.writeString(landed, original + "\n-- edited after landing\n");
+            assertTrue(AppliedMigrations.read(c, "agent_etl", copy).allApplied(), "an edit leaves nothing pending");
+            assertTrue(!AppliedMigrations.read(c, "agent_etl", copy).unchanged(), "an edited file goes to Flyway's validation");
+            Files.writeString(landed, original);
+
+            Files.writeString(copy.resolve("V900__later.sql"), "CREATE TABLE later (id int);\n");
+            assertTrue(!AppliedMigrations.read(c, "agent_etl", copy).allApplied(), "a new file is pending");
+            assertTrue(migrator(config, copy).notReadyReason().contains("1 migration(s)"), "Flyway counts the pending file");
+            assertEquals(1, migrator(config, copy).migrate().applied());
+            assertTrue(AppliedMigrations.read(c, "agent_etl", copy).unchanged());
+        }
+    }
 }

@@ -246,4 +246,46 @@ class ExportTest {
         }
         assertEquals(3, report.rows());
     }
+
+    /**
+     * The Parquet file is parquet-avro's: its footer holds the Avro schema and the "avro" writer model, its
+     * layout is parquet-avro's conversion of that schema, and parquet-avro's reader gets every value back.
+     */
+    @Test
+    void should_write_parquet_that_parquet_avro_reads_with_its_schema() throws Exception {
+        runtime.run("export", new ExportRequest("quirks", null, ExportFormat.PARQUET, null, null, Map.of(), false, out, "snappy", "test"));
+        org.apache.parquet.io.InputFile file = new org.apache.parquet.io.LocalInputFile(files(out, ".parquet").get(0));
+        org.apache.avro.Schema avro;
+        try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(file)) {
+            org.apache.parquet.hadoop.metadata.FileMetaData meta = reader.getFooter().getFileMetaData();
+            assertEquals("avro", meta.getKeyValueMetaData().get("writer.model.name"));
+            avro = new org.apache.avro.Schema.Parser().parse(meta.getKeyValueMetaData().get("parquet.avro.schema"));
+            assertEquals(new org.apache.parquet.avro.AvroSchemaConverter().convert(avro), meta.getSchema(),
+                    "the columns are laid out as parquet-avro lays out the Avro schema");
+        }
+        assertEquals(List.of("id", "label", "amount", "ratio", "ok", "doc", "tags", "uid", "created_at"),
+                avro.getFields().stream().map(org.apache.avro.Schema.Field::name).toList());
+        Map<Integer, org.apache.avro.generic.GenericRecord> byId = new java.util.HashMap<>();
+        try (org.apache.parquet.hadoop.ParquetReader<org.apache.avro.generic.GenericRecord> reader =
+                     org.apache.parquet.avro.AvroParquetReader.<org.apache.avro.generic.GenericRecord>builder(file)
+                             .withConf(new org.apache.parquet.conf.PlainParquetConfiguration()).build()) {
+            for (org.apache.avro.generic.GenericRecord r; (r = reader.read()) != null; ) byId.put((Integer) r.get("id"), r);
+        }
+        assertEquals(3, byId.size());
+        org.apache.avro.generic.GenericRecord two = byId.get(2);
+        assertEquals(Sql.value(db, "SELECT label FROM quirks WHERE id = 2"), two.get("label").toString());
+        assertEquals(new ObjectMapper().readTree((String) Sql.value(db, "SELECT doc::text FROM quirks WHERE id = 2")),
+                new ObjectMapper().readTree(two.get("doc").toString()));
+        assertEquals(List.of("a,b", "c\"d"), ((List<?>) two.get("tags")).stream().map(Object::toString).toList());
+        assertEquals("00000000-0000-0000-0000-0000000000ff", two.get("uid").toString());
+        assertEquals(false, two.get("ok"));
+        assertEquals(-1e300, two.get("ratio"));
+        assertEquals(new java.math.BigDecimal("1234567890123456789012345678.0123456789"),
+                new java.math.BigDecimal(new java.math.BigInteger(((java.nio.ByteBuffer) two.get("amount")).array()), 10));
+        assertEquals(java.time.OffsetDateTime.parse("2026-07-01T06:59:59.999999Z").toInstant(),
+                java.time.Instant.EPOCH.plus((Long) two.get("created_at"), java.time.temporal.ChronoUnit.MICROS));
+        org.apache.avro.generic.GenericRecord three = byId.get(3);
+        assertNull(three.get("label"));
+        assertNull(three.get("tags"));
+    }
 }

@@ -412,24 +412,65 @@ class FinetuneTest {
     }
 
     @Test
-    void should_write_parquet_that_duckdb_reads_with_the_same_examples() throws Exception {
+    void should_write_parquet_conversations_as_lists_of_structs_that_duckdb_reads_back() throws Exception {
         goodTelemetry();
         sessions();
         FinetuneReport json = run(request("all"));
         FinetuneReport parquet = run(new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.0, "parquet",
                 "default", null, "all", out, "test"));
         assertEquals(json.rowsWritten(), parquet.rowsWritten());
-        Set<String> fromJson = examples(json).stream().map(e -> e.get("messages").toString()).collect(Collectors.toSet());
+        Set<String> fromJson = examples(json).stream().map(e -> withoutNulls(e).toString()).collect(Collectors.toSet());
         Set<String> fromParquet = new HashSet<>();
-        try (Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement();
-             ResultSet rs = st.executeQuery("SELECT messages, conversation_id, tokens FROM read_parquet('"
-                     + Path.of(parquet.folder(), "train.parquet") + "')")) {
-            while (rs.next()) {
-                fromParquet.add(JSON.readTree(rs.getString(1)).toString());
-                assertTrue(rs.getInt(3) > 0);
+        try (Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement st = duck.createStatement()) {
+            String file = "read_parquet('" + Path.of(parquet.folder(), "train.parquet") + "')";
+            try (ResultSet rs = st.executeQuery("SELECT typeof(messages), typeof(tools) FROM " + file + " LIMIT 1")) {
+                rs.next();
+                // what datasets / TRL read as a conversation: a list of message structs, tool calls nested likewise
+                assertEquals("STRUCT(\"role\" VARCHAR, \"content\" VARCHAR, tool_calls STRUCT(id VARCHAR, \"type\" VARCHAR, "
+                        + "\"function\" STRUCT(\"name\" VARCHAR, arguments VARCHAR))[], tool_call_id VARCHAR, weight INTEGER)[]",
+                        rs.getString(1));
+                assertEquals("STRUCT(\"type\" VARCHAR, \"function\" STRUCT(\"name\" VARCHAR, description VARCHAR, parameters VARCHAR))[]",
+                        rs.getString(2));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT to_json(messages)::varchar, to_json(tools)::varchar, tokens, "
+                    + "messages[1].role FROM " + file)) {
+                while (rs.next()) {
+                    JsonNode example = JSON.createObjectNode().set("messages", JSON.readTree(rs.getString(1)));
+                    JsonNode tools = JSON.readTree(rs.getString(2));
+                    for (JsonNode t : tools) { // parameters are a JSON schema kept as text in the struct
+                        if (t.get("function").hasNonNull("parameters")) {
+                            ((com.fasterxml.jackson.databind.node.ObjectNode) t.get("function")).set("parameters",
+                                    JSON.readTree(t.get("function").get("parameters").asText()));
+                        }
+                    }
+                    if (!tools.isNull()) ((com.fasterxml.jackson.databind.node.ObjectNode) example).set("tools", tools);
+                    fromParquet.add(withoutNulls(example).toString());
+                    assertTrue(rs.getInt(3) > 0);
+                    assertTrue(List.of("system", "user").contains(rs.getString(4)));
+                }
             }
         }
         assertEquals(fromJson, fromParquet);
+        String card = Files.readString(Path.of(parquet.folder(), "README.md"));
+        assertTrue(card.startsWith("---\n") && card.contains("  - split: train\n    path: train.parquet\n")
+                && card.contains("- name: messages\n    list:\n") && card.contains("license: "), card);
+    }
+
+    /** The JSON without null members (a struct has every field; the JSON line leaves absent ones out). */
+    private static JsonNode withoutNulls(JsonNode node) {
+        if (node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+            node.fields().forEachRemaining(e -> {
+                if (!e.getValue().isNull()) out.set(e.getKey(), withoutNulls(e.getValue()));
+            });
+            return out;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
+            node.forEach(n -> out.add(withoutNulls(n)));
+            return out;
+        }
+        return node;
     }
 
     @Test
@@ -468,6 +509,218 @@ class FinetuneTest {
         assertEquals("{\"hits\":2}", m.get(3).get("content").asText());
         assertEquals("integer", e.get("tools").get(0).get("function").get("parameters").get("properties").get("limit").get("type").asText());
         assertEquals(1, m.get(4).get("weight").asInt());
+    }
+
+    @Test
+    void should_turn_generated_recordings_into_examples_without_rejections() throws Exception {
+        // long turns trim their history to a window: a window that opened on the replies to a call it cut off
+        // was a conversation no API accepts, rejected as orphan_tool_reply (about 2 % of the generated calls)
+        rt.runtime.run("generate", new dev.agentetl.generate.GenerateOptions(30_000, 11, java.time.LocalDate.of(2026, 3, 31), 30, true));
+        assertTrue(Sql.count(db, "SELECT count(*) FROM agent_telemetry WHERE record_type = 'llm_call' "
+                + "AND jsonb_array_length(chat_history) = 12") > 0, "some turns are long enough to be trimmed");
+        FinetuneReport r = run(request("all"));
+        assertTrue(r.rowsWritten() > 1000, r.render());
+        assertEquals(Map.of(), r.rejected(), r.render());
+    }
+
+    /**
+     * Test case 1: run 1 passed by both judges (it calls the weather tool), run 2 failed by its judge (it guesses),
+     * run 3 split between its judges, run 4 passed with no failed run left to pair. Test case 2: two passed runs.
+     * Test case 3: a passed and a failed run that answered the same. Rated sessions: three with one input (one of
+     * them written with other whitespace) rated 5, 2 and 3; two with another input both rated 4; one alone.
+     */
+    private void preferenceRecordings() throws Exception {
+        Sql.exec(db, """
+                INSERT INTO test_cases (id, name, messages, tools) VALUES
+                 (1, 'weather', '[{"role": "user", "content": "Weather in Paris?"}]',
+                  '[{"name": "weather", "description": "Current weather", "parameters": {"type": "object",
+                     "properties": {"city": {"type": "string"}}}}]'),
+                 (2, 'greeting', '[{"role": "user", "content": "Hi"}]', '[]'),
+                 (3, 'thanks', '[{"role": "user", "content": "Thanks!"}]', '[]');
+                INSERT INTO sessions (id, session_id, created_at, session_type, model) SELECT g, 's-' || g,
+                  timestamptz '2026-03-01' + g * interval '1 minute', 'test', 'gpt-4o'
+                FROM unnest(ARRAY[10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23, 24, 25]) g;
+                INSERT INTO tool_calls (id, session_id, call_index, tool_name, parameters, success) VALUES
+                 (81, 10, 0, 'weather', '{"city": "Paris"}', true);
+                INSERT INTO messages (id, session_id, message_index, role, content, metadata) VALUES
+                 (100, 10, 0, 'user', 'Weather in Paris?', NULL),
+                 (101, 10, 1, 'assistant', NULL, NULL),
+                 (102, 10, 2, 'tool', '{"temp": 18}', '{"tool_call_id": 81}'),
+                 (103, 10, 3, 'assistant', 'It is 18 degrees.', NULL),
+                 (110, 11, 0, 'user', 'Weather in Paris?', NULL),
+                 (111, 11, 1, 'assistant', 'Probably sunny.', NULL),
+                 (120, 12, 0, 'user', 'Weather in Paris?', NULL),
+                 (121, 12, 1, 'assistant', 'Split verdict answer.', NULL),
+                 (130, 13, 0, 'user', 'Weather in Paris?', NULL),
+                 (131, 13, 1, 'assistant', 'Unpaired passed answer.', NULL),
+                 (140, 14, 0, 'user', 'Hi', NULL), (141, 14, 1, 'assistant', 'Hello!', NULL),
+                 (150, 15, 0, 'user', 'Hi', NULL), (151, 15, 1, 'assistant', 'Hello there!', NULL),
+                 (160, 16, 0, 'user', 'Thanks!', NULL), (161, 16, 1, 'assistant', 'You are welcome.', NULL),
+                 (170, 17, 0, 'user', 'Thanks!', NULL), (171, 17, 1, 'assistant', 'You are  welcome. ', NULL),
+                 (200, 20, 0, 'system', 'You are helpful.', NULL), (201, 20, 1, 'user', 'Summarise the report', NULL),
+                 (202, 20, 2, 'assistant', 'Sales rose 4 % on new customers.', NULL),
+                 (210, 21, 0, 'system', 'You are helpful.', NULL), (211, 21, 1, 'user', 'Summarise  the report ', NULL),
+                 (212, 21, 2, 'assistant', 'It is a report.', NULL),
+                 (220, 22, 0, 'system', 'You are helpful.', NULL), (221, 22, 1, 'user', 'Summarise the report', NULL),
+                 (222, 22, 2, 'assistant', 'Sales rose.', NULL),
+                 (230, 23, 0, 'user', 'Plan my week', NULL), (231, 23, 1, 'assistant', 'Equal rating one.', NULL),
+                 (240, 24, 0, 'user', 'Plan my week', NULL), (241, 24, 1, 'assistant', 'Equal rating two.', NULL),
+                 (250, 25, 0, 'user', 'Alone', NULL), (251, 25, 1, 'assistant', 'Nobody to compare with.', NULL);
+                INSERT INTO test_runs (id, test_case_id, session_id, run_number) VALUES
+                 (1, 1, 10, 1), (2, 1, 11, 2), (3, 1, 12, 3), (4, 1, 13, 4), (5, 2, 14, 1), (6, 2, 15, 2), (7, 3, 16, 1), (8, 3, 17, 2);
+                INSERT INTO judge_evaluations (test_run_id, judge_model, passed, confidence) VALUES
+                 (1, 'judge-a', true, 0.9), (1, 'judge-b', true, 0.8), (2, 'judge-a', false, 0.9),
+                 (3, 'judge-a', true, 0.7), (3, 'judge-b', false, 0.6), (4, 'judge-a', true, 0.9),
+                 (5, 'judge-a', true, 0.9), (6, 'judge-a', true, 0.9), (7, 'judge-a', true, 0.9), (8, 'judge-a', false, 0.9);
+                INSERT INTO executions (execution_id, goal_text, metadata) SELECT
+                  ('00000000-0000-0000-0000-0000000000' || g)::uuid, 'goal', jsonb_build_object('session_id', 's-' || g)
+                FROM unnest(ARRAY[20, 21, 22, 23, 24, 25]) g;
+                INSERT INTO execution_feedback (execution_id, rating) VALUES
+                 ('00000000-0000-0000-0000-000000000020', 5), ('00000000-0000-0000-0000-000000000021', 2),
+                 ('00000000-0000-0000-0000-000000000022', 3), ('00000000-0000-0000-0000-000000000023', 4),
+                 ('00000000-0000-0000-0000-000000000024', 4), ('00000000-0000-0000-0000-000000000025', 1);
+                """);
+    }
+
+    @Test
+    void should_write_preference_pairs_only_where_judges_or_ratings_prefer_one_answer() throws Exception {
+        preferenceRecordings();
+        FinetuneReport r = run(new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.0, "dpo", "default",
+                null, "all", out, "test"));
+        assertEquals(Map.of("no_preference", 1L), r.rejected(), r.render());
+        assertEquals(2, r.rowsWritten(), r.render());
+        List<JsonNode> pairs = examples(r);
+        for (JsonNode line : pairs) {
+            // exactly OpenAI's preference format: an input, and one assistant message on each side
+            assertEquals(List.of("input", "preferred_output", "non_preferred_output"), fieldNames(line));
+            JsonNode messages = line.get("input").get("messages");
+            assertTrue(messages.isArray() && messages.size() > 0);
+            assertNotEquals("assistant", messages.get(messages.size() - 1).get("role").asText());
+            for (String side : List.of("preferred_output", "non_preferred_output")) {
+                assertEquals(1, line.get(side).size(), side);
+                JsonNode answer = line.get(side).get(0);
+                assertEquals("assistant", answer.get("role").asText());
+                assertFalse(answer.has("weight"), "the preference format has no weights");
+                assertTrue(answer.path("content").isTextual() || answer.get("tool_calls").size() > 0);
+            }
+            assertNotEquals(line.get("preferred_output"), line.get("non_preferred_output"));
+        }
+        JsonNode judged = pairs.stream().filter(p -> p.get("input").get("messages").get(0).get("content").asText()
+                .equals("Weather in Paris?")).findFirst().orElseThrow();
+        assertEquals(1, judged.get("input").get("messages").size(), "the test case's input");
+        JsonNode call = judged.get("preferred_output").get(0).get("tool_calls").get(0);
+        assertEquals("weather", call.get("function").get("name").asText());
+        assertEquals("Paris", JSON.readTree(call.get("function").get("arguments").asText()).get("city").asText());
+        assertEquals("Probably sunny.", judged.get("non_preferred_output").get(0).get("content").asText());
+        assertEquals("Current weather", judged.get("input").get("tools").get(0).get("function").get("description").asText());
+
+        JsonNode rated = pairs.stream().filter(p -> p.get("input").get("messages").size() == 2).findFirst().orElseThrow();
+        assertEquals("system,user", rated.get("input").get("messages").findValuesAsText("role").stream().collect(Collectors.joining(",")));
+        assertEquals("Sales rose 4 % on new customers.", rated.get("preferred_output").get(0).get("content").asText(), "rated 5");
+        assertEquals("It is a report.", rated.get("non_preferred_output").get(0).get("content").asText(), "rated 2, same input");
+
+        String all = Files.readString(Path.of(r.folder(), "train.jsonl")) + Files.readString(Path.of(r.folder(), "validation.jsonl"));
+        for (String left : List.of("Split verdict", "Unpaired passed", "Hello", "Equal rating", "Nobody to compare", "Sales rose.\"")) {
+            assertFalse(all.contains(left), left + " has no real preference or no partner");
+        }
+        String card = Files.readString(Path.of(r.folder(), "README.md"));
+        assertTrue(card.contains("## How pairs were chosen") && card.contains("feedback_rating 1, judged_test_run 1"), card);
+        assertTrue(card.contains("| no_preference | 1 |"), card);
+
+        CliRun telemetryOnly = CliRun.of(rt.config, "finetune", "--format", "dpo", "--source", "telemetry", "--out", out.toString());
+        assertNotEquals(0, telemetryOnly.exit());
+        assertTrue(telemetryOnly.err().contains("--source telemetry has neither"), telemetryOnly.err());
+    }
+
+    @Test
+    void should_split_preference_pairs_by_input_and_repeat_byte_for_byte() throws Exception {
+        preferenceRecordings();
+        // more inputs, each with a better and a worse rated answer
+        Sql.exec(db, """
+                INSERT INTO sessions (id, session_id, created_at, session_type, model) SELECT 1000 + g, 'r-' || g,
+                  timestamptz '2026-03-01' + g * interval '1 minute', 'production', 'gpt-4o' FROM generate_series(1, 80) g;
+                INSERT INTO messages (id, session_id, message_index, role, content)
+                SELECT 5000 + 2 * g, 1000 + g, 0, 'user', 'question ' || (g % 20) FROM generate_series(1, 80) g
+                UNION ALL SELECT 5001 + 2 * g, 1000 + g, 1, 'assistant', 'answer ' || g FROM generate_series(1, 80) g;
+                INSERT INTO executions (execution_id, goal_text, metadata) SELECT
+                  ('00000000-0000-0000-0000-' || lpad((1000 + g)::text, 12, '0'))::uuid, 'goal', jsonb_build_object('session_id', 'r-' || g)
+                FROM generate_series(1, 80) g;
+                INSERT INTO execution_feedback (execution_id, rating) SELECT
+                  ('00000000-0000-0000-0000-' || lpad((1000 + g)::text, 12, '0'))::uuid, 1 + (g / 20) % 5 FROM generate_series(1, 80) g;
+                """);
+        FinetuneRequest req = new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.3, "dpo", "default",
+                null, "all", out, "test");
+        FinetuneReport first = run(req);
+        Set<String> train = inputs(Path.of(first.folder(), "train.jsonl"));
+        Set<String> validation = inputs(Path.of(first.folder(), "validation.jsonl"));
+        assertFalse(train.isEmpty() || validation.isEmpty(), first.render());
+        Set<String> both = new HashSet<>(train);
+        both.retainAll(validation);
+        assertEquals(Set.of(), both, "no input in both files");
+        FinetuneReport second = run(req);
+        for (String file : List.of("train.jsonl", "validation.jsonl", "README.md")) {
+            assertArrayEquals(Files.readAllBytes(Path.of(first.folder(), file)), Files.readAllBytes(Path.of(second.folder(), file)), file);
+        }
+    }
+
+    private static Set<String> inputs(Path file) throws Exception {
+        Set<String> out = new HashSet<>();
+        for (JsonNode e : lines(file)) out.add(e.get("input").get("messages").toString());
+        return out;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void should_warn_about_a_dataset_too_small_or_without_validation_and_estimate_the_billed_tokens() throws Exception {
+        goodTelemetry();
+        FinetuneReport r = run(request("telemetry"));
+        assertEquals(4, r.train());
+        assertEquals(List.of("only 4 examples: fine-tuning needs at least 10 (50-100 or more make a difference)",
+                "the validation split is empty (--validation-ratio 0): nothing measures over-fitting"), r.training().warnings());
+        long tokens = ((Number) r.tokens().get("total")).longValue();
+        assertEquals(tokens, r.training().trainTokens(), "every example went to train");
+        assertEquals(25, r.training().epochs(), "OpenAI's auto epochs for 4 examples: enough to see about 100");
+        assertEquals(tokens * 25, r.training().billedTokens());
+        assertTrue(r.render().contains(String.format("%,d billed tokens", tokens * 25)) && r.render().contains("WARNING: only 4 examples"),
+                r.render());
+        String card = Files.readString(Path.of(r.folder(), "README.md"));
+        assertTrue(card.contains("- the validation split is empty") && card.contains("  - split: validation\n    path: validation.jsonl\n"), card);
+
+        assertEquals(3, TrainingEstimate.autoEpochs(1_000));
+        assertEquals(2, TrainingEstimate.autoEpochs(12_000));
+        Sql.exec(db, """
+                INSERT INTO agent_telemetry (created_at, record_type, session_id, model_used, system_prompt, chat_history, response_text, duration_ms)
+                SELECT timestamptz '2026-03-01' + g * interval '1 minute', 'llm_call', 'many-' || g, 'gpt-4o', 'You are terse.',
+                       jsonb_build_array(jsonb_build_object('role', 'user', 'content', 'question ' || g)), 'answer ' || g, 10
+                FROM generate_series(1, 200) g""");
+        FinetuneReport enough = run(new FinetuneRequest(null, null, null, null, null, null, null, null, null, 0.2, "openai", "default",
+                null, "telemetry", out, "test"));
+        assertEquals(List.of(), enough.training().warnings(), enough.render());
+    }
+
+    @Test
+    void should_find_duplicates_in_the_heap_and_after_the_hashes_moved_to_the_database() throws Exception {
+        List<java.util.UUID> hashes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) hashes.add(new java.util.UUID(i * 7919L, i));
+        db.setAutoCommit(false);
+        try {
+            SeenExamples seen = new SeenExamples(db, 25);
+            assertEquals(Set.copyOf(hashes.subList(0, 20)), seen.addNew(hashes.subList(0, 20)), "all new, in the heap");
+            assertEquals(Set.of(), seen.addNew(hashes.subList(5, 10)), "seen, in the heap");
+            assertNull(Sql.value(db, "SELECT to_regclass('pg_temp.finetune_seen')::text"), "no table while the heap holds them");
+            // past the limit: the heap's hashes go to a temporary table and the check goes on there
+            assertEquals(Set.copyOf(hashes.subList(20, 30)), seen.addNew(hashes.subList(15, 30)));
+            assertEquals(30, Sql.count(db, "SELECT count(*) FROM finetune_seen"));
+            assertEquals(Set.copyOf(hashes.subList(30, 40)), seen.addNew(hashes.subList(0, 40)));
+        } finally {
+            db.rollback();
+            db.setAutoCommit(true);
+        }
     }
 
     @Test
