@@ -45,6 +45,9 @@ public final class ScheduledRequests {
     /** A fresh instance of the command that runs {@code job}, or null. */
     private static JobCommand commandOf(String job) {
         CommandLine root = new CommandLine(new AgentEtl(AppConfig.load(), System.out, System.err, false));
+        for (Class<?> c : AgentEtl.COMMANDS) {
+            if (!c.equals(CommandLine.HelpCommand.class)) root.addSubcommand(c);
+        }
         List<CommandLine> pending = new ArrayList<>(root.getSubcommands().values());
         while (!pending.isEmpty()) {
             CommandLine c = pending.remove(0);
