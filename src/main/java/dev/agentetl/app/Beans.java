@@ -65,7 +65,9 @@ final class Beans {
         bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource(), config.get("agent-etl.stats.work-mem")));
         bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));
         bind.accept("insightsBoard", new dev.agentetl.insights.InsightsBoard(rt.dataSource()));
-        bind.accept("reportRunner", new dev.agentetl.reports.ReportRunner(rt.dataSource()));
+        bind.accept("reportRunner", new dev.agentetl.reports.ReportRunner());
+        // the report route's jdbc endpoint (jdbc:reportDataSource): the pool's connections, read-only
+        bind.accept("reportDataSource", new dev.agentetl.reports.ReadOnlyDataSource(rt.dataSource()));
         bind.accept("dashboardWriter", new dev.agentetl.dashboard.DashboardWriter(rt.dataSource(), rt.sources()::forTable,
                 config.get("agent-etl.dashboard.out", "").isBlank() ? config.path("agent-etl.exports-dir").resolve("dashboard.html")
                         : config.path("agent-etl.dashboard.out"), config.getInt("agent-etl.dashboard.days"),

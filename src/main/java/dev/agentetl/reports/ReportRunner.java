@@ -3,20 +3,14 @@ package dev.agentetl.reports;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentetl.runtime.JobReport;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
+import org.apache.camel.Exchange;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,17 +20,16 @@ import java.util.regex.Pattern;
 /**
  * {@code report list} and {@code report NAME}: the seeds' analysis queries as named reports
  * (src/main/resources/reports/*.sql), run read-only with bound parameters and printed as an aligned
- * table, CSV or JSON.
+ * table, CSV or JSON. The route (routes/reports.camel.yaml) runs the query on its jdbc endpoint and marshals
+ * the CSV with camel-csv; this bean prepares the statement and renders the rest.
  */
 public final class ReportRunner {
 
     private static final Pattern PARAM = Pattern.compile(":(since|session|min_executions|limit)\\b");
     /** Seed 002's defaults: get_top_tools(limit=20, min_executions=3), get_recent_executions(limit=50). */
     static final int DEFAULT_MIN_EXECUTIONS = 3;
-    private final DataSource dataSource;
 
-    public ReportRunner(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public ReportRunner() {
     }
 
     /**
@@ -69,59 +62,75 @@ public final class ReportRunner {
         return dev.agentetl.runtime.TextReport.read(sb.toString(), Map.of("reports", reports), reports.size());
     }
 
-    public JobReport run(Request r) throws Exception {
+    /** The report's columns (in the query's order) and rows, values as the report prints them. */
+    public record Rows(List<String> columns, List<List<Object>> rows) {
+    }
+
+    /**
+     * The report's statement for the route's jdbc endpoint: its parameters as {@code :?name}, their values
+     * as headers of the same name (useHeadersAsParameters). The request's format goes to the variable
+     * {@code format} for the route's choice.
+     */
+    public String statement(Request r, Exchange exchange) throws IOException {
         if (!names().contains(r.name())) {
             throw new IllegalArgumentException("unknown report '" + r.name() + "'; see 'agent-etl report list'");
         }
+        String format = r.format() == null ? "table" : r.format();
+        if (!List.of("table", "csv", "json").contains(format)) {
+            throw new IllegalArgumentException("unknown format '" + r.format() + "'; use table, csv or json");
+        }
         String sql = resource(r.name() + ".sql");
-        List<String> order = new ArrayList<>();
         Matcher m = PARAM.matcher(sql);
-        while (m.find()) order.add(m.group(1));
-        if (order.contains("session") && r.session() == null) {
-            throw new IllegalArgumentException("report " + r.name() + " needs --session THREAD_ID");
-        }
-        List<String> columns = new ArrayList<>();
-        List<List<Object>> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            c.setReadOnly(true);
-            try (PreparedStatement ps = c.prepareStatement(PARAM.matcher(sql).replaceAll("?"))) {
-                for (int i = 0; i < order.size(); i++) {
-                    switch (order.get(i)) {
-                        case "since" -> ps.setObject(i + 1, r.since());
-                        case "min_executions" -> ps.setInt(i + 1, r.minExecutionsOrDefault());
-                        case "limit" -> ps.setInt(i + 1, r.limitOrDefault());
-                        default -> ps.setString(i + 1, r.session());
-                    }
+        while (m.find()) {
+            Object value = switch (m.group(1)) {
+                case "since" -> r.since();
+                case "min_executions" -> r.minExecutionsOrDefault();
+                case "limit" -> r.limitOrDefault();
+                default -> {
+                    if (r.session() == null) throw new IllegalArgumentException("report " + r.name() + " needs --session THREAD_ID");
+                    yield r.session();
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    for (int i = 1; i <= md.getColumnCount(); i++) columns.add(md.getColumnLabel(i));
-                    while (rs.next()) {
-                        List<Object> row = new ArrayList<>();
-                        for (int i = 1; i <= columns.size(); i++) {
-                            Object v = rs.getObject(i);
-                            row.add(v instanceof org.postgresql.util.PGobject o ? o.getValue() : v);
-                        }
-                        rows.add(row);
-                    }
-                }
-            } finally {
-                c.setReadOnly(false);
-            }
+            };
+            exchange.getMessage().setHeader(m.group(1), value);
         }
+        exchange.setVariable("format", format);
+        return PARAM.matcher(sql).replaceAll(":?$1");
+    }
+
+    /** The jdbc endpoint's rows (one map per row, in column order) as lists; PostgreSQL objects as their text. */
+    public Rows rows(List<Map<String, Object>> result, Collection<String> columnNames) {
+        List<String> columns = new ArrayList<>(columnNames);
+        List<List<Object>> rows = new ArrayList<>(result.size());
+        for (Map<String, Object> map : result) {
+            List<Object> row = new ArrayList<>(columns.size());
+            for (Object v : map.values()) row.add(v instanceof org.postgresql.util.PGobject o ? o.getValue() : v);
+            rows.add(row);
+        }
+        return new Rows(columns, rows);
+    }
+
+    /** The CSV's records for the route's {@code marshal: csv}: the header, then the rows. */
+    public List<List<Object>> records(Rows rows) {
+        List<List<Object>> records = new ArrayList<>(rows.rows().size() + 1);
+        records.add(new ArrayList<>(rows.columns()));
+        records.addAll(rows.rows());
+        return records;
+    }
+
+    /** The report as printed: the table or JSON rendered here, the CSV as the route marshalled it. */
+    public JobReport report(Request r, Rows rows, String csv) throws IOException {
         String text = switch (r.format() == null ? "table" : r.format()) {
-            case "table" -> table(columns, rows);
-            case "csv" -> csv(columns, rows);
-            case "json" -> json(columns, rows);
-            default -> throw new IllegalArgumentException("unknown format '" + r.format() + "'; use table, csv or json");
+            case "csv" -> csv;
+            case "json" -> json(rows.columns(), rows.rows());
+            default -> table(rows.columns(), rows.rows());
         };
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("name", r.name());
         data.put("since", r.since());
         if (r.session() != null) data.put("session", r.session());
-        data.put("columns", columns);
-        data.put("rows", objects(columns, rows));
-        return dev.agentetl.runtime.TextReport.read(text, data, rows.size());
+        data.put("columns", rows.columns());
+        data.put("rows", objects(rows.columns(), rows.rows()));
+        return dev.agentetl.runtime.TextReport.read(text, data, rows.rows().size());
     }
 
     static String table(List<String> columns, List<List<Object>> rows) {
@@ -153,14 +162,6 @@ public final class ReportRunner {
             sb.append(String.format("%-" + width[i] + "s", cells[i]));
         }
         sb.append('\n');
-    }
-
-    private static String csv(List<String> columns, List<List<Object>> rows) throws IOException {
-        StringWriter out = new StringWriter();
-        try (CSVPrinter p = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(columns.toArray(String[]::new)).get())) {
-            for (List<Object> row : rows) p.printRecord(row);
-        }
-        return out.toString();
     }
 
     /** The rows as objects keyed by column, times as text: the JSON format's rows and the data of --json. */

@@ -141,4 +141,38 @@ class ReportFiguresTest {
         String table = t.runtime.run("report", new ReportRunner.Request("judge_quality", SINCE, null, "table")).render();
         assertTrue(table.endsWith("(5 rows)\n"), table);
     }
+
+    @Test
+    void should_print_csv_that_parses_back_to_the_same_rows() throws Exception {
+        Sql.exec(t.db, """
+                INSERT INTO agent_telemetry (created_at, record_type, session_id, model_used, system_prompt, chat_history,
+                                             response_text, tool_calls, duration_ms) VALUES
+                  ('2026-03-01 10:00Z', 'llm_call', 'csv-thread', 'm', 's', '[]', 'says "hi", then
+                leaves', '[{"name": "a,b"}]', 1),
+                  ('2026-03-01 10:01Z', 'turn_summary', 'csv-thread', 'm', 's', '[]', NULL, NULL, 2),
+                  ('2026-03-01 10:02Z', 'llm_call', 'csv-thread', 'm', 's', '[]', '', NULL, 3);
+                """);
+        String csv = t.runtime.run("report", new ReportRunner.Request("session_replay", SINCE, "csv-thread", "csv")).render();
+        assertTrue(csv.startsWith("created_at,record_type,response_text,tool_calls\r\n"), csv);
+        assertTrue(csv.contains("\"says \"\"hi\"\", then\nleaves\""), "RFC 4180 quoting: " + csv);
+        List<List<String>> parsed = new ArrayList<>();
+        try (org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVParser.parse(csv,
+                org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            assertEquals(List.of("created_at", "record_type", "response_text", "tool_calls"), p.getHeaderNames());
+            for (org.apache.commons.csv.CSVRecord r : p) parsed.add(r.toList());
+        }
+        assertEquals(3, parsed.size(), csv);
+        assertEquals(List.of("llm_call", "says \"hi\", then\nleaves", "[{\"name\": \"a,b\"}]"), parsed.get(0).subList(1, 4));
+        assertEquals(List.of("turn_summary", "", ""), parsed.get(1).subList(1, 4), "NULLs are empty fields");
+        assertEquals(List.of("llm_call", "", ""), parsed.get(2).subList(1, 4));
+        assertTrue(parsed.get(0).get(0).startsWith("2026-03-01"), parsed.get(0).get(0));
+        // the same rows as the JSON format gives
+        JsonNode json = new ObjectMapper().readTree(
+                t.runtime.run("report", new ReportRunner.Request("session_replay", SINCE, "csv-thread", "json")).render());
+        for (int i = 0; i < 3; i++) {
+            JsonNode row = json.get(i);
+            assertEquals(row.get("record_type").asText(), parsed.get(i).get(1));
+            assertEquals(row.get("response_text").isNull() ? "" : row.get("response_text").asText(), parsed.get(i).get(2));
+        }
+    }
 }
