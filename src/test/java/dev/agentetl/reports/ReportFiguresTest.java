@@ -166,6 +166,13 @@ class ReportFiguresTest {
         assertEquals(List.of("turn_summary", "", ""), parsed.get(1).subList(1, 4), "NULLs are empty fields");
         assertEquals(List.of("llm_call", "", ""), parsed.get(2).subList(1, 4));
         assertTrue(parsed.get(0).get(0).startsWith("2026-03-01"), parsed.get(0).get(0));
+        // byte for byte what commons-csv's RFC 4180 printer gives for the same header and values
+        StringBuilder reprinted = new StringBuilder();
+        try (org.apache.commons.csv.CSVPrinter p = new org.apache.commons.csv.CSVPrinter(reprinted,
+                org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader("created_at", "record_type", "response_text", "tool_calls").get())) {
+            for (List<String> r : parsed) p.printRecord(r);
+        }
+        assertEquals(reprinted.toString(), csv);
         // the same rows as the JSON format gives
         JsonNode json = new ObjectMapper().readTree(
                 t.runtime.run("report", new ReportRunner.Request("session_replay", SINCE, "csv-thread", "json")).render());
@@ -174,5 +181,31 @@ class ReportFiguresTest {
             assertEquals(row.get("record_type").asText(), parsed.get(i).get(1));
             assertEquals(row.get("response_text").isNull() ? "" : row.get("response_text").asText(), parsed.get(i).get(2));
         }
+    }
+
+    @Test
+    void should_run_the_query_on_the_jdbc_endpoint_with_bound_parameters_in_a_read_only_transaction() throws Exception {
+        org.apache.camel.CamelContext camel = t.runtime.camelContext();
+        org.apache.camel.builder.AdviceWith.adviceWith(camel, "report",
+                a -> a.interceptSendToEndpoint("jdbc:reportDataSource*").to("mock:report-query"));
+        org.apache.camel.component.mock.MockEndpoint query = camel.getEndpoint("mock:report-query",
+                org.apache.camel.component.mock.MockEndpoint.class);
+        query.expectedMessageCount(1);
+        query.expectedHeaderReceived("since", SINCE);
+        query.expectedHeaderReceived("min_executions", 3);
+        query.expectedHeaderReceived("limit", 20);
+        String json = t.runtime.run("report", new ReportRunner.Request("top_tools", SINCE, null, "json")).render();
+        query.assertIsSatisfied(2_000);
+        String sql = query.getExchanges().get(0).getMessage().getBody(String.class);
+        assertTrue(sql.contains(":?since") && sql.contains(":?limit") && !sql.contains(":since"), sql);
+        assertTrue(json.contains("web_search"), json);
+
+        // the endpoint's connections are read-only: a statement that writes is refused, and nothing is written
+        long before = Sql.count(t.db, "SELECT count(*) FROM test_cases");
+        org.apache.camel.CamelExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.camel.CamelExecutionException.class, () -> camel.createProducerTemplate().requestBody(
+                        "jdbc:reportDataSource", "INSERT INTO test_cases (id, name, messages, tools) VALUES (99, 'x', '[]', '[]')"));
+        assertTrue(String.valueOf(refused.getCause()).contains("read-only transaction"), String.valueOf(refused.getCause()));
+        assertEquals(before, Sql.count(t.db, "SELECT count(*) FROM test_cases"));
     }
 }
