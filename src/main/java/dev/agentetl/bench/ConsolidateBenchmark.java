@@ -4,7 +4,7 @@ import dev.agentetl.consolidate.ConsolidateRequest;
 import dev.agentetl.consolidate.ConsolidationReport;
 import dev.agentetl.consolidate.LegacyFiles;
 import dev.agentetl.db.Database;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 

@@ -5,7 +5,7 @@ import dev.agentetl.export.ExportFormat;
 import dev.agentetl.export.ExportReport;
 import dev.agentetl.export.ExportRequest;
 import dev.agentetl.generate.GenerateOptions;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 import org.postgresql.PGConnection;

@@ -7,7 +7,7 @@ import dev.agentetl.export.ExportRequest;
 import dev.agentetl.finetune.FinetuneReport;
 import dev.agentetl.finetune.FinetuneRequest;
 import dev.agentetl.generate.GenerateOptions;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 

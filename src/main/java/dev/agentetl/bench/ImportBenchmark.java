@@ -4,7 +4,7 @@ import dev.agentetl.db.Database;
 import dev.agentetl.importing.ImportReport;
 import dev.agentetl.prompts.ImportPromptsRequest;
 import dev.agentetl.rules.ImportRulesRequest;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 

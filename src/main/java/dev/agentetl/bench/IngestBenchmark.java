@@ -4,7 +4,7 @@ import dev.agentetl.db.Database;
 import dev.agentetl.ingest.IngestReport;
 import dev.agentetl.ingest.IngestRequest;
 import dev.agentetl.ingest.StoreWriter;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 

@@ -2,7 +2,7 @@ package dev.agentetl.bench;
 
 import dev.agentetl.db.Database;
 import dev.agentetl.generate.GenerateOptions;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 import dev.agentetl.stats.StatsRefresher;

@@ -5,7 +5,7 @@ import dev.agentetl.db.GroupInspector;
 import dev.agentetl.db.Layout;
 import dev.agentetl.db.SchemaMigrator;
 import dev.agentetl.runtime.AppConfig;
-import dev.agentetl.runtime.JobRequirements;
+import dev.agentetl.app.JobRequirements;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -104,10 +104,6 @@ public final class CheckReporter {
 
     /** The jobs the configuration schedules for {@code run}. */
     private List<String> configuredJobs() {
-        List<String> out = new ArrayList<>();
-        for (String job : dev.agentetl.schedule.ScheduledJob.JOBS) {
-            if (Boolean.parseBoolean(config.get("agent-etl.schedule." + job + ".enabled", "false"))) out.add(job);
-        }
-        return out;
+        return new ArrayList<>(dev.agentetl.schedule.ScheduledJob.enabledJobs(config));
     }
 }

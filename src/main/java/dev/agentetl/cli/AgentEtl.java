@@ -26,7 +26,7 @@ public final class AgentEtl implements Runnable {
      * over each one's options, in a library the JVM cannot keep in its class-data archive), which was a fifth
      * of a short command's start-up, so a command line naming one command first gets that one only.
      */
-    private static final List<Class<?>> COMMANDS = List.of(MigrateCommand.class, CheckCommand.class, StatusCommand.class,
+    static final List<Class<?>> COMMANDS = List.of(MigrateCommand.class, CheckCommand.class, StatusCommand.class,
             IngestCommand.class, GenerateCommand.class, DemoCommand.class, ImportCommand.class, PromptsCommand.class,
             ExportCommand.class, ArchiveCommand.class, RefreshStatsCommand.class, InsightsCommand.class, RunCommand.class,
             ConsolidateCommand.class, FinetuneCommand.class, ReportCommand.class, DashboardCommand.class, BenchCommand.class,

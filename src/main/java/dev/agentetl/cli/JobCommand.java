@@ -1,6 +1,6 @@
 package dev.agentetl.cli;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.Cancellation;
 import dev.agentetl.runtime.Errors;
 import dev.agentetl.runtime.JobReport;

@@ -1,8 +1,6 @@
 package dev.agentetl.cli;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
-import dev.agentetl.runtime.ShutdownSequence;
-import dev.agentetl.schedule.ManagementServer;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.schedule.Schedules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
                 + "and import-inbox on the cron schedules of agent-etl.schedule.<job>.*.",
                 "Several run processes on one database form a cluster: each firing runs on exactly one of them, and when one "
                         + "stops the others carry on. A failing job is recorded in job_runs and tried again at its next firing.",
-                "With agent-etl.management.enabled=true, GET /health and /metrics (Prometheus) answer on agent-etl.management.port."})
+                "With agent-etl.management.enabled=true, Camel's management server answers on agent-etl.management.host:port: "
+                        + "/observe/health/live, /observe/health/ready and /observe/metrics (Prometheus)."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -26,20 +25,6 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AgentEtl cli = (AgentEtl) spec.root().userObject();
         AgentEtlRuntime runtime = AgentEtlRuntime.start(cli.config(), "run", true);
-        ManagementServer server = null;
-        try {
-            if (cli.config().getBoolean("agent-etl.management.enabled")) {
-                server = ManagementServer.start(cli.config().get("agent-etl.management.host"),
-                        cli.config().getInt("agent-etl.management.port"), runtime.database(), runtime.layout().ownSchema(), runtime.schedules());
-            }
-        } catch (RuntimeException e) {
-            runtime.close(false);
-            throw e;
-        }
-        ManagementServer http = server;
-        if (http != null) {
-            ShutdownSequence.register(http);
-        }
         Schedules schedules = runtime.schedules();
         if (AgentEtl.jsonAsked(spec.root().commandLine().getParseResult())) {
             // a daemon's one document: what it runs, printed once it is up (stdout stays quiet after it)
@@ -47,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
             started.put("node", schedules.nodeId());
             started.put("database", runtime.database().describe());
             started.put("schedules", schedules.describe());
-            started.put("management", http == null ? null : "http://" + cli.config().get("agent-etl.management.host") + ":" + http.port());
+            started.put("management", runtime.management() == null ? null : runtime.management().url());
             new JsonDocument("run", null).report(dev.agentetl.runtime.TextReport.read("", started, 0))
                     .print(cli.out, JsonDocument.Status.running, 0);
             new CountDownLatch(1).await();
@@ -57,11 +42,11 @@ final class RunCommand implements Callable<Integer> {
         for (Schedules.JobSchedule j : schedules.describe()) {
             cli.out.println("  " + j.job() + ": " + (j.enabled() ? "'" + j.cron() + "', next " + j.nextFire() : "off"));
         }
-        if (http != null) {
-            cli.out.println("  management: http://" + cli.config().get("agent-etl.management.host") + ":" + http.port() + "/health, /metrics");
+        if (runtime.management() != null) {
+            cli.out.println("  management: " + runtime.management().url());
         }
         cli.out.flush();
-        // SIGTERM and Ctrl-C run the shutdown sequence: the endpoint closes, Quartz lets a running job
+        // SIGTERM and Ctrl-C run the shutdown sequence: Quartz lets a running job
         // finish, Camel and the pool stop, then the embedded server if there is one; then the JVM exits
         new CountDownLatch(1).await();
         return 0;

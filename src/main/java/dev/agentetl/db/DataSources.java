@@ -17,6 +17,8 @@ public final class DataSources implements AutoCloseable {
     private final HikariDataSource home;
     private final int otherPoolSize;
     private final Map<DbTarget, HikariDataSource> others = new LinkedHashMap<>();
+    /** A Micrometer registry the pools report to (the management server's), or null. */
+    private Object meterRegistry;
 
     public DataSources(Layout layout, Database homeDb, int homePoolSize, int otherPoolSize) {
         this.layout = layout;
@@ -51,6 +53,7 @@ public final class DataSources implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new DatabaseUnavailableException("cannot connect to " + db.describe() + ": " + e.getMessage(), e);
             }
+            if (meterRegistry != null) ds.setMetricRegistry(meterRegistry);
             others.put(db, ds);
         }
         return ds;
@@ -67,6 +70,13 @@ public final class DataSources implements AutoCloseable {
             }
         }
         return home;
+    }
+
+    /** Every pool, and those opened later, reports its figures (hikaricp_*) to this Micrometer registry. */
+    public synchronized void reportMetricsTo(Object registry) {
+        meterRegistry = registry;
+        home.setMetricRegistry(registry);
+        others.values().forEach(ds -> ds.setMetricRegistry(registry));
     }
 
     @Override

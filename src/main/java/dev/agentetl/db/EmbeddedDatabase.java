@@ -76,7 +76,7 @@ public final class EmbeddedDatabase implements Database {
             LOG.info("embedded PostgreSQL on port {} with data in {} ({} ms)", pg.getPort(), dataDir,
                     (System.nanoTime() - started) / 1_000_000);
             EmbeddedDatabase db = new EmbeddedDatabase(dataDir, pg, channel, lock);
-            dev.agentetl.runtime.ShutdownSequence.register(db);
+            dev.agentetl.app.ShutdownSequence.register(db);
             return db;
         } catch (IOException | RuntimeException e) {
             releaseQuietly(lock, channel);
@@ -178,7 +178,7 @@ public final class EmbeddedDatabase implements Database {
 
     @Override
     public void close() {
-        dev.agentetl.runtime.ShutdownSequence.closed(this);
+        dev.agentetl.app.ShutdownSequence.closed(this);
         try {
             postgres.close();
         } catch (IOException e) {

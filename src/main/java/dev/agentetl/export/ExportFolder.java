@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentetl.runtime.RunLiveness;
+import dev.agentetl.app.RunLiveness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package dev.agentetl.export;
 
 import dev.agentetl.runtime.Cancellation;
-import dev.agentetl.runtime.RunLiveness;
+import dev.agentetl.app.RunLiveness;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The {@code export-snapshots} job: every export listed in {@code agent-etl.schedule.export-snapshots.datasets}
  * ({@code dataset:format} continues from the last watermark, {@code dataset:format:full} is a whole snapshot).
- * One failing export does not stop the others; it makes the run count as failed.
+ * One failing export does not stop the others; it makes the run count as failed. Its route sends each export to
+ * {@code direct:export}, so each is the export job itself (recorded, and tried again after a transient error).
  */
 public final class ScheduledExports {
 
@@ -41,6 +42,58 @@ public final class ScheduledExports {
         return List.copyOf(out);
     }
 
+    /** The export-snapshots route's state: what it exported and what failed, filled by its steps. */
+    public static final class Run {
+        private final List<Entry> entries;
+        private final List<ExportReport> done = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Run(List<Entry> entries) {
+            this.entries = entries;
+        }
+
+        /** One export request per configured entry, sent to direct:export one after the other. */
+        public List<ExportRequest> requests() {
+            return entries.stream().map(ScheduledExports::request).toList();
+        }
+
+        public void exported(ExportReport report) {
+            done.add(report);
+        }
+
+        public void failed(ExportRequest request, Throwable error) {
+            problems.add(request.dataset() + ":" + request.format().name().toLowerCase(Locale.ROOT) + ": " + Errors.oneLine(error));
+        }
+
+        public JobReport report() {
+            return new Report(List.copyOf(done), List.copyOf(problems));
+        }
+    }
+
+    /** The route's first step: the configured exports (none is a problem, reported). */
+    public Run begin() {
+        Run run = new Run(entries);
+        if (entries.isEmpty()) {
+            run.problems.add("agent-etl.schedule.export-snapshots.datasets is empty: nothing to export");
+        }
+        return run;
+    }
+
+    /** A step: an export that finished. */
+    public void exported(Run run, ExportReport report) {
+        run.exported(report);
+    }
+
+    /** A step: an export that failed, with why. */
+    public void failed(Run run, ExportRequest request, Throwable error) {
+        run.failed(request, error);
+    }
+
+    private static ExportRequest request(Entry e) {
+        return new ExportRequest(e.dataset(), null, e.format(), null, null, Map.of(), e.incremental(), null, "snappy", "schedule");
+    }
+
+    /** Every configured export here, one after the other (what the route does through direct:export). */
     public JobReport run() {
         List<ExportReport> done = new ArrayList<>();
         List<String> problems = new ArrayList<>();

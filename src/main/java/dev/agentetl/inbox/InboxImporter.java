@@ -20,22 +20,26 @@ import java.util.stream.Stream;
 
 /**
  * Imports the files dropped into the inbox folder: {@code *.prompt} into the prompt registry and
- * {@code *.csv} into the rules tables. A file that imports moves to {@code .done/}; a file with
- * problems moves to {@code .error/} with {@code <file>.error.txt} beside it. One bad file never
- * blocks the others.
- * <p>
- * Only settled files are imported: a file whose size or modification time changed in the last
- * {@code settleMs} (looked at twice, that long apart) may still be being written, and a rules file read
- * half-written is a desired state that deactivates the rest. Such a file is left where it is, named in the
- * report, for the next run. Names starting with '.' are never picked up, so a writer that needs longer
- * pauses can write under one and rename the file when it is complete.
+ * {@code *.csv} into the rules tables. The file component does the file handling (route {@code inbox-files} in
+ * routes/import.camel.yaml): it picks up settled files (read lock {@code changed}, agent-etl.inbox.settle-ms),
+ * skips names starting with '.', moves a file that imports to {@code .done/} and one with problems to
+ * {@code .error/} ({@code moveFailed}), and takes a file again only once it changed (idempotent on name, size and
+ * modification time). This class is the route's step ({@link #importFile}), which writes
+ * {@code <file>.error.txt}, and the {@code import inbox} job ({@link #drain}): one poll of that route, then the
+ * report, naming the files left for the next run because they were still being written.
  */
-public final class InboxImporter {
+public final class InboxImporter implements org.apache.camel.spi.PollingConsumerPollStrategy {
+
+    /** The file route of the inbox. */
+    public static final String ROUTE = "inbox-files";
 
     private final PromptImporter prompts;
     private final RulesImporter rules;
     private final Path inbox;
     private final long settleMs;
+    /** The files the current drain imported or rejected; null when no drain runs. */
+    private volatile List<FileResult> draining;
+    private volatile java.util.concurrent.CountDownLatch polled = new java.util.concurrent.CountDownLatch(1);
 
     public InboxImporter(PromptImporter prompts, RulesImporter rules, Path inbox, long settleMs) {
         this.prompts = prompts;
@@ -44,65 +48,61 @@ public final class InboxImporter {
         this.settleMs = settleMs;
     }
 
-    /** {@code import inbox}: every file waiting in the inbox, moved to .done or .error. */
-    public ImportReport drain() throws IOException, SQLException {
+    /**
+     * {@code import inbox}: one poll of the inbox route (started for it unless the inbox is watched), then what it
+     * imported, what it set aside, and what it left.
+     */
+    public synchronized ImportReport drain(org.apache.camel.Exchange exchange) throws Exception {
+        org.apache.camel.CamelContext context = exchange.getContext();
         long started = System.nanoTime();
-        List<FileResult> results = new ArrayList<>();
+        List<FileResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        draining = results;
+        boolean watched = context.getRouteController().getRouteStatus(ROUTE).isStarted();
+        try {
+            if (Files.isDirectory(inbox)) {
+                // a watched route may be half-way through a poll: the drain waits for the next whole one
+                polled = new java.util.concurrent.CountDownLatch(watched ? 2 : 1);
+                if (!watched) context.getRouteController().startRoute(ROUTE);
+                // a poll takes every settled file, each waited for at most settle-ms; a watched route polls every 2 s
+                if (!polled.await(Math.max(60_000, settleMs * 20), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("the inbox was not read within " + Math.max(60_000, settleMs * 20) / 1000 + " s");
+                }
+            }
+        } finally {
+            draining = null;
+            if (!watched) context.getRouteController().stopRoute(ROUTE);
+        }
         List<String> left = new ArrayList<>();
         if (Files.isDirectory(inbox)) {
-            List<Path> files;
             try (Stream<Path> list = Files.list(inbox)) {
-                files = list.filter(InboxImporter::accepted).sorted().toList();
-            }
-            for (Path file : settled(files, left)) {
-                FileResult result = importOne(file);
-                move(file, result.problems().isEmpty() ? ".done" : ".error");
-                results.add(result);
+                list.filter(InboxImporter::accepted).sorted().forEach(f -> left.add(f.getFileName()
+                        + " (still being written: its size or modification time changed within the last " + settleMs
+                        + " ms, agent-etl.inbox.settle-ms)"));
             }
         }
-        return new ImportReport("inbox " + inbox, false, results, (System.nanoTime() - started) / 1_000_000, left);
+        List<FileResult> files;
+        synchronized (results) {
+            files = new ArrayList<>(results);
+        }
+        return new ImportReport("inbox " + inbox, false, files, (System.nanoTime() - started) / 1_000_000, left);
     }
 
-    /** What a look at a file saw: its size and modification time. */
-    private record Look(long size, long modified) {
-        static Look of(Path p) {
-            try {
-                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-                return new Look(a.size(), a.lastModifiedTime().toMillis());
-            } catch (IOException e) {
-                return null; // gone (moved away by its writer) or unreadable: not settled
-            }
-        }
+    // The poll strategy of the inbox route: a drain ends when a poll has handled every file it took.
+
+    @Override
+    public boolean begin(org.apache.camel.Consumer consumer, org.apache.camel.Endpoint endpoint) {
+        return true;
     }
 
-    /**
-     * The files whose size and modification time did not change over settleMs and whose last change is at least
-     * that old; the others are added to {@code left} with the reason.
-     */
-    private List<Path> settled(List<Path> files, List<String> left) {
-        if (files.isEmpty() || settleMs <= 0) return files;
-        List<Look> first = files.stream().map(Look::of).toList();
-        try {
-            Thread.sleep(settleMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for inbox files to settle", e);
-        }
-        List<Path> settled = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < files.size(); i++) {
-            Look second = Look.of(files.get(i));
-            if (second == null) {
-                continue; // no longer there: nothing to import or report
-            }
-            if (second.equals(first.get(i)) && now - second.modified() >= settleMs) {
-                settled.add(files.get(i));
-            } else {
-                left.add(files.get(i).getFileName() + " (still being written: its size or modification time changed within the last "
-                        + settleMs + " ms, agent-etl.inbox.settle-ms)");
-            }
-        }
-        return settled;
+    @Override
+    public void commit(org.apache.camel.Consumer consumer, org.apache.camel.Endpoint endpoint, int polledMessages) {
+        polled.countDown();
+    }
+
+    @Override
+    public boolean rollback(org.apache.camel.Consumer consumer, org.apache.camel.Endpoint endpoint, int retryCounter, Exception cause) {
+        polled.countDown();
+        return false;
     }
 
     /**
@@ -111,6 +111,8 @@ public final class InboxImporter {
      */
     public FileResult importFile(File file) throws IOException, SQLException {
         FileResult result = importOne(file.toPath());
+        List<FileResult> d = draining;
+        if (d != null) d.add(result);
         if (!result.problems().isEmpty()) {
             throw new IllegalArgumentException(file.getName() + " rejected: " + result.problems().get(0));
         }
@@ -142,9 +144,4 @@ public final class InboxImporter {
         return result;
     }
 
-    private void move(Path file, String folder) throws IOException {
-        Path target = inbox.resolve(folder);
-        Files.createDirectories(target);
-        Files.move(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-    }
 }

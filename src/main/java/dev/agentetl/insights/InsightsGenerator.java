@@ -59,6 +59,7 @@ public final class InsightsGenerator {
             c.setAutoCommit(false);
             try {
                 long created = 0, updated = 0;
+                List<Finding> opened = new ArrayList<>();
                 List<String> fired = new ArrayList<>();
                 StringBuilder lines = new StringBuilder();
                 List<java.util.Map<String, Object>> found = new ArrayList<>();
@@ -66,7 +67,12 @@ public final class InsightsGenerator {
                     String fp = fingerprint(f, w);
                     fired.add(fp);
                     boolean isNew = upsert(c, f, w, fp);
-                    if (isNew) created++; else updated++;
+                    if (isNew) {
+                        created++;
+                        opened.add(f);
+                    } else {
+                        updated++;
+                    }
                     lines.append(String.format("  %-8s %-20s %s%n", f.severity(), f.rule(), f.title()));
                     java.util.Map<String, Object> one = new java.util.LinkedHashMap<>();
                     one.put("severity", f.severity());
@@ -90,7 +96,7 @@ public final class InsightsGenerator {
                 data.put("updated", up);
                 data.put("resolved", resolved);
                 data.put("findings", found);
-                return dev.agentetl.runtime.TextReport.wrote(text, data, cr + up + resolved);
+                return new InsightsReport(cr + up + resolved, text, data, opened.stream().map(Finding::asNew).toList());
             } catch (SQLException | RuntimeException e) {
                 Transactions.rollbackQuietly(c, e);
                 throw e;

@@ -1,5 +1,6 @@
 package dev.agentetl.runtime;
 
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -19,7 +20,7 @@ import java.util.Map;
  * ({@code agent-etl.log.format=text}: ISO-8601 date-time with offset, level, job and run id, logger, message) or
  * as one JSON object per line ({@code json}: logstash-logback-encoder's layout, the job and run id as fields),
  * and the level of each logger named by an {@code agent-etl.log.level.<logger>} key ({@code root} for the rest).
- * The job and run id come from the MDC, which {@link JobRunPolicy} sets while a job runs.
+ * The job and run id come from the MDC, which {@link dev.agentetl.app.JobRunPolicy} sets while a job runs.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 

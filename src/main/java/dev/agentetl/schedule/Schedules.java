@@ -42,8 +42,8 @@ public final class Schedules {
             }
         }
         if (jobs.stream().noneMatch(ScheduledJob::enabled)) {
-            throw new IllegalArgumentException("no job is scheduled: set agent-etl.schedule.<job>.enabled=true for one of "
-                    + ScheduledJob.JOBS);
+            throw new IllegalArgumentException("no job is scheduled: set agent-etl.schedule.<job>.cron (and .enabled=true) for a job, "
+                    + "e.g. one of " + jobs.stream().map(ScheduledJob::job).toList());
         }
         QuartzComponent quartz = new QuartzComponent();
         quartz.setProperties(quartzProperties);
@@ -61,14 +61,40 @@ public final class Schedules {
     }
 
     /**
-     * Removes the stored triggers of disabled jobs. In a clustered store a trigger outlives the route that
-     * made it, and every node shares the schedule, so disabling a job here disables it for the cluster.
+     * One trigger route per scheduled job, from the {@code scheduled-job} route template; a job that names no
+     * {@code direct:<job>} route is refused with its key. Any job route is schedulable: there is no list to edit.
+     */
+    public void addTriggers(CamelContext context) throws Exception {
+        for (ScheduledJob j : jobs) {
+            if (!j.enabled()) continue;
+            if (context.getRoute(j.job()) == null || !context.getRoute(j.job()).getEndpoint().getEndpointUri().startsWith("direct:")) {
+                throw new IllegalArgumentException("agent-etl.schedule." + j.job() + ".cron: there is no job " + j.job()
+                        + " (no route consumes direct:" + j.job() + ")");
+            }
+            addTrigger(context, j);
+        }
+    }
+
+    /** The trigger route of one job, from the {@code scheduled-job} template of routes/scheduled/. */
+    public static void addTrigger(CamelContext context, ScheduledJob job) throws Exception {
+        org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "scheduled-job")
+                .routeId(job.triggerRoute())
+                .parameter("job", job.job())
+                .parameter("cron", job.cron())
+                .add();
+    }
+
+    /**
+     * Removes the stored triggers of jobs the configuration no longer schedules. In a clustered store a trigger
+     * outlives the route that made it, and every node shares the schedule, so the configuration is the cluster's.
      */
     public void removeDisabled(CamelContext context) throws SchedulerException {
         Scheduler scheduler = quartz.getScheduler();
-        for (ScheduledJob j : jobs) {
-            if (!j.enabled() && scheduler.unscheduleJob(TriggerKey.triggerKey(j.job(), QuartzSettings.SCHEDULER))) {
-                LOG.info("schedule of {} removed (agent-etl.schedule.{}.enabled=false)", j.job(), j.job());
+        java.util.Set<String> enabled = new java.util.HashSet<>();
+        jobs.stream().filter(ScheduledJob::enabled).forEach(j -> enabled.add(j.job()));
+        for (TriggerKey key : scheduler.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.triggerGroupEquals(QuartzSettings.SCHEDULER))) {
+            if (!enabled.contains(key.getName()) && scheduler.unscheduleJob(key)) {
+                LOG.info("schedule of {} removed (agent-etl.schedule.{}.cron is not set or .enabled=false)", key.getName(), key.getName());
             }
         }
     }
@@ -100,6 +126,16 @@ public final class Schedules {
         try {
             Scheduler s = quartz.getScheduler();
             return s != null && s.isStarted() && !s.isShutdown() && !s.isInStandbyMode();
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
+    /** Whether this node's scheduler is started and not shut down (waiting for the database counts as alive). */
+    public boolean alive() {
+        try {
+            Scheduler s = quartz.getScheduler();
+            return s != null && s.isStarted() && !s.isShutdown();
         } catch (SchedulerException e) {
             return false;
         }

@@ -46,21 +46,57 @@ public final class StatsRefresher {
     record Result(String statistic, boolean full, int days, long rowsScanned, long rowsWritten, long millis) {
     }
 
-    /** Refreshes every statistic; no options (a scheduled run) means incremental. */
-    public JobReport refresh(Options options) throws SQLException {
-        if (options == null) {
-            options = new Options(false);
+    /**
+     * A refresh in progress, the body its route's steps pass on: whether it rebuilds everything, and what each
+     * statistic refreshed so far did.
+     */
+    public static final class Run {
+        private final boolean full;
+        private final List<Result> results = new ArrayList<>();
+
+        Run(boolean full) {
+            this.full = full;
         }
-        List<Result> results = new ArrayList<>();
+    }
+
+    /** Refreshes every statistic, as the refresh-stats route's steps do one after the other. */
+    public JobReport refresh(Options options) throws SQLException {
+        Run run = begin(options);
+        toolStatistics(run);
+        for (Rollup r : Rollup.ALL) {
+            rollup(run, r.statistic());
+        }
+        return report(run);
+    }
+
+    /** The route's first step: the request (none, from a schedule, means incremental). */
+    public Run begin(Options options) {
+        return new Run(options != null && options.full());
+    }
+
+    /** tool_statistics, recomputed whole by seed 002's update_tool_statistics(). */
+    public Run toolStatistics(Run run) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             long t0 = System.nanoTime();
             long written = ToolStatistics.update(c);
-            results.add(new Result("tool_statistics", true, 0, 0, written, (System.nanoTime() - t0) / 1_000_000));
-            for (Rollup r : Rollup.ALL) {
-                results.add(refresh(c, r, options.full()));
-            }
+            run.results.add(new Result("tool_statistics", true, 0, 0, written, (System.nanoTime() - t0) / 1_000_000));
         }
-        return new StatsReport(results);
+        return run;
+    }
+
+    /** One daily rollup (tool_call_daily, model_session_daily, turn_outcome_daily), in one transaction. */
+    public Run rollup(Run run, String statistic) throws SQLException {
+        Rollup r = java.util.Arrays.stream(Rollup.ALL).filter(x -> x.statistic().equals(statistic)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no statistic " + statistic));
+        try (Connection c = dataSource.getConnection()) {
+            run.results.add(refresh(c, r, run.full));
+        }
+        return run;
+    }
+
+    /** The report: one line per statistic. */
+    public JobReport report(Run run) {
+        return new StatsReport(List.copyOf(run.results));
     }
 
     private Result refresh(Connection c, Rollup r, boolean full) throws SQLException {
@@ -133,7 +169,8 @@ public final class StatsRefresher {
             Transactions.rollbackQuietly(c, e);
             throw e;
         } finally {
-            c.setAutoCommit(true);
+            // a connection the server terminated is closed by now: its error, not this one, is the job's
+            if (!c.isClosed()) c.setAutoCommit(true);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.agentetl.bench;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 import dev.agentetl.support.Sql;

@@ -1,6 +1,6 @@
 package dev.agentetl.dashboard;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.support.CliRun;
 import dev.agentetl.support.Sql;

@@ -2,7 +2,7 @@ package dev.agentetl.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.support.CliRun;
 import dev.agentetl.support.Sql;

@@ -1,6 +1,6 @@
 package dev.agentetl.export;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.Errors;
 import dev.agentetl.support.CliRun;

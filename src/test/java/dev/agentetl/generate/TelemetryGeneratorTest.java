@@ -1,6 +1,6 @@
 package dev.agentetl.generate;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;

@@ -1,7 +1,7 @@
 package dev.agentetl.inbox;
 
 import dev.agentetl.importing.ImportReport;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;
@@ -28,6 +28,7 @@ class InboxTest {
         Files.writeString(inbox.resolve("broken.csv"), "label,operator,value\nevent,~~,x\n");
         Files.writeString(inbox.resolve("greet.prompt"), "---\nname: greet\ntype: system\n---\nHello\n");
         Files.writeString(inbox.resolve("notes.txt"), "not for import");
+        Files.writeString(inbox.resolve(".half-written.csv"), "label,operator\n"); // a writer's name until it renames
     }
 
     private void assertSorted(AppConfig config) throws Exception {
@@ -37,6 +38,7 @@ class InboxTest {
         String report = Files.readString(inbox.resolve(".error/broken.csv.error.txt"));
         assertTrue(report.contains("broken.csv:2: unknown operator '~~'"), report);
         assertTrue(Files.exists(inbox.resolve("notes.txt")), "other files are left alone");
+        assertTrue(Files.exists(inbox.resolve(".half-written.csv")), "names starting with '.' are skipped");
         try (Connection c = TestDatabases.connect(config)) {
             assertEquals(1, Sql.count(c, "SELECT count(*) FROM negate_keys WHERE value = 'heartbeat'"));
             assertEquals(1, Sql.count(c, "SELECT count(*) FROM prompts WHERE name = 'greet'"));

@@ -1,7 +1,7 @@
 package dev.agentetl.prompts;
 
 import dev.agentetl.importing.ImportReport;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 import dev.agentetl.support.CliRun;

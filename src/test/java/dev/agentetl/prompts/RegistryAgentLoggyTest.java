@@ -3,7 +3,7 @@ package dev.agentetl.prompts;
 import dev.agentetl.importing.ImportReport;
 import dev.agentetl.importing.FileResult;
 import dev.agentetl.rules.ImportRulesRequest;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.runtime.JobReport;
 import dev.agentetl.support.Sql;

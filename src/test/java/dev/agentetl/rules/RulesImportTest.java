@@ -1,7 +1,7 @@
 package dev.agentetl.rules;
 
 import dev.agentetl.importing.ImportReport;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.support.CliRun;
 import dev.agentetl.support.Sql;

@@ -31,7 +31,7 @@ class ClusteredRunTest {
     void twoRunProcessesRunEachFiringOnceAndTheSurvivorCarriesOn() throws Exception {
         AppConfig config = TestDatabases.freshConfig();
         // the schema first, so the two processes do not both start on an empty database
-        try (var rt = dev.agentetl.runtime.AgentEtlRuntime.startMigrated(config, "test")) {
+        try (var rt = dev.agentetl.app.AgentEtlRuntime.startMigrated(config, "test")) {
             // migrated
         }
         Map<String, String> settings = new HashMap<>();

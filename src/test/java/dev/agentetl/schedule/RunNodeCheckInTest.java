@@ -1,8 +1,8 @@
 package dev.agentetl.schedule;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
-import dev.agentetl.runtime.RunLiveness;
+import dev.agentetl.app.RunLiveness;
 import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -29,20 +29,21 @@ class RunNodeCheckInTest {
         AppConfig config = TestDatabases.migratedConfig().with(Map.of(
                 "agent-etl.schedule.checkin-ms", "300",
                 "agent-etl.schedule.refresh-stats.cron", "0 0 3 1 1 ?",
-                "agent-etl.schedule.insights.enabled", "false"));
+                "agent-etl.schedule.insights.enabled", "false")).with(SchedulerResilienceTest.management(SchedulerResilienceTest.freePort()));
         try (Connection db = TestDatabases.connect(config); Connection otherNode = TestDatabases.connect(config)) {
             // another node's run, alive: its session holds the run's lock (as RunLiveness does)
             long live = Sql.count(otherNode, "INSERT INTO job_runs (job, status, node) VALUES ('insights', 'running', '1@elsewhere') RETURNING id");
             Sql.exec(otherNode, "SELECT pg_advisory_lock(" + RunLiveness.JOB_RUN_LOCK + ", " + RunLiveness.key(String.valueOf(live)) + ")");
-            try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "run", true);
-                 ManagementServer http = ManagementServer.start("127.0.0.1", 0, rt.database(), rt.layout().ownSchema(), rt.schedules())) {
+            try (AgentEtlRuntime rt = AgentEtlRuntime.start(config, "run", true)) {
+                int http = config.getInt("agent-etl.management.port");
                 // a node killed while its run was going: the row, and no session holding it
                 long dead = Sql.count(db, "INSERT INTO job_runs (job, status, node) VALUES ('refresh-stats', 'running', '2@elsewhere') RETURNING id");
 
-                String metrics = get(http, "/metrics");
-                assertTrue(metrics.contains("agent_etl_job_running{job=\"refresh-stats\"} 0"), "never counted as running: " + metrics);
-                assertTrue(metrics.contains("agent_etl_job_runs_total{job=\"refresh-stats\",status=\"abandoned\"} 1"), metrics);
-                assertTrue(metrics.contains("agent_etl_job_running{job=\"insights\"} 1"), metrics);
+                Thread.sleep(700); // a check-in refreshes the job figures
+                String metrics = SchedulerResilienceTest.get(http, "/observe/metrics").body();
+                assertTrue(metrics.contains("agent_etl_cluster_job_running{job=\"refresh-stats\",scope=\"cluster\"} 0.0"), "never counted as running: " + metrics);
+                assertTrue(metrics.contains("agent_etl_cluster_job_runs{job=\"refresh-stats\",scope=\"cluster\",status=\"abandoned\"} 1.0"), metrics);
+                assertTrue(metrics.contains("agent_etl_cluster_job_running{job=\"insights\",scope=\"cluster\"} 1.0"), metrics);
 
                 long deadline = System.currentTimeMillis() + 10_000;
                 while (!"abandoned".equals(Sql.value(db, "SELECT status FROM job_runs WHERE id = " + dead))) {
@@ -58,8 +59,4 @@ class RunNodeCheckInTest {
         }
     }
 
-    private static String get(ManagementServer http, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
 }

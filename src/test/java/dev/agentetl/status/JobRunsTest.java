@@ -2,7 +2,7 @@ package dev.agentetl.status;
 
 import dev.agentetl.export.ExportFormat;
 import dev.agentetl.export.ExportRequest;
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 import dev.agentetl.support.Sql;
 import dev.agentetl.support.TestDatabases;

@@ -70,7 +70,7 @@ public final class TestDatabases {
     /** As {@link #freshConfig()}, on a database `agent-etl migrate` has already prepared. */
     public static AppConfig migratedConfig() {
         AppConfig config = freshConfig();
-        dev.agentetl.runtime.AgentEtlRuntime.startMigrated(config, "test").close();
+        dev.agentetl.app.AgentEtlRuntime.startMigrated(config, "test").close();
         return config;
     }
 

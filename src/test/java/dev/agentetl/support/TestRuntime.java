@@ -1,6 +1,6 @@
 package dev.agentetl.support;
 
-import dev.agentetl.runtime.AgentEtlRuntime;
+import dev.agentetl.app.AgentEtlRuntime;
 import dev.agentetl.runtime.AppConfig;
 
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
 
 import dev.agentetl.db.DataSources;
 import dev.agentetl.db.Group;
@@ -37,7 +37,7 @@ public final class JobRequirements {
             Map.entry("import-prompts", EnumSet.of(Group.REGISTRY)),
             Map.entry("import-rules", EnumSet.of(Group.REGISTRY)),
             Map.entry("import-inbox", EnumSet.of(Group.REGISTRY)),
-            Map.entry("inbox-watch", EnumSet.of(Group.REGISTRY)),
+            Map.entry("inbox-files", EnumSet.of(Group.REGISTRY)),
             Map.entry("prompts-list", EnumSet.of(Group.REGISTRY)),
             Map.entry("prompts-show", EnumSet.of(Group.REGISTRY)),
             Map.entry("prompts-label", EnumSet.of(Group.REGISTRY)),

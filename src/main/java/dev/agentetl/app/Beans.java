@@ -1,4 +1,6 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
+
+import dev.agentetl.runtime.AppConfig;
 
 import dev.agentetl.db.GroupInstaller;
 import dev.agentetl.db.MigrateJob;
@@ -26,6 +28,10 @@ final class Beans {
         bind.accept("migrateJob", new MigrateJob(migrator, new GroupInstaller(rt.layout(), rt.sources()), rt::schemaMigrated));
         JobRequirements requirements = new JobRequirements(rt.sources(), rt::notReadyReason);
         bind.accept("jobRequirements", requirements);
+        bind.accept("transientDatabaseErrors", new TransientDatabaseErrors(rt.events()));
+        bind.accept("scheduledRequests", new dev.agentetl.cli.ScheduledRequests(config));
+        bind.accept("notifications", new dev.agentetl.notify.Notifications(config.get("agent-etl.notify.uri", ""),
+                config.get("agent-etl.notify.insight-severities", "warning,critical")));
         bind.accept("statusReporter", new StatusReporter(rt.sources(), rt.database(), migrator));
         bind.accept("checkReporter", new dev.agentetl.check.CheckReporter(rt.sources(), migrator, requirements, config));
         TelemetryGenerator generator = new TelemetryGenerator(rt.dataSource());

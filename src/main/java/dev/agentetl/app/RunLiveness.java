@@ -1,4 +1,4 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
 
 import dev.agentetl.db.Database;
 import org.slf4j.Logger;

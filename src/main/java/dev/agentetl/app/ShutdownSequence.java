@@ -1,4 +1,6 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
+
+import dev.agentetl.runtime.Errors;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,4 +1,4 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,11 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
+
+import dev.agentetl.runtime.Cancellation;
+import dev.agentetl.runtime.Errors;
+import dev.agentetl.runtime.JobReport;
+import dev.agentetl.runtime.LogSetup;
+import dev.agentetl.runtime.Secrets;
+import dev.agentetl.runtime.SystemEvents;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -61,8 +68,9 @@ public final class JobRunPolicy extends RoutePolicySupport {
         this.host = hostName();
     }
 
+    /** Routes in group {@code steps} (notify) are steps other routes call, not jobs. */
     private static boolean isJob(Route route) {
-        return route.getEndpoint().getEndpointUri().startsWith("direct:");
+        return route.getEndpoint().getEndpointUri().startsWith("direct:") && !"steps".equals(route.getGroup());
     }
 
     @Override

@@ -1,4 +1,10 @@
-package dev.agentetl.runtime;
+package dev.agentetl.app;
+
+import dev.agentetl.runtime.AppConfig;
+import dev.agentetl.runtime.Errors;
+import dev.agentetl.runtime.JobReport;
+import dev.agentetl.runtime.SystemEvents;
+import dev.agentetl.runtime.Version;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentetl.db.DataSources;
@@ -42,6 +48,8 @@ public final class AgentEtlRuntime implements AutoCloseable {
     private Main main;
     private ProducerTemplate template;
     private dev.agentetl.schedule.Schedules schedules;
+    /** Camel's management server (health, metrics) of the long-running mode, or null. */
+    private dev.agentetl.observe.Management management;
     private boolean closed;
     /** This process's liveness session: holds the lock of every run it records as running. */
     private final RunLiveness liveness;
@@ -119,6 +127,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
             if (scheduling) {
                 runtime.schedules = dev.agentetl.schedule.Schedules.prepare(config,
                         dev.agentetl.schedule.QuartzSettings.of(config, database));
+                runtime.management = dev.agentetl.observe.Management.of(config, database, layout.ownSchema());
                 // the settings are checked first (they need no database), then that the job store is there
                 String notReady = migrator.notReadyReason();
                 if (notReady != null) {
@@ -178,6 +187,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         checkIn.scheduleWithFixedDelay(() -> {
             liveness.check();
             markAbandonedRuns();
+            if (management != null) management.refresh();
         }, intervalMs, intervalMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
@@ -190,7 +200,14 @@ public final class AgentEtlRuntime implements AutoCloseable {
         }
         main.configure().withRoutesIncludePattern(include);
         main.configure().setName("agent-etl");
-        main.setOverrideProperties(config.asProperties());
+        java.util.Properties properties = config.asProperties();
+        if (management != null) {
+            properties.putAll(management.camelProperties());
+            // Camel's Prometheus support reports to this registry, and so do the pools
+            main.bind("metricsRegistry", management.registry());
+            sources.reportMetricsTo(management.registry());
+        }
+        main.setOverrideProperties(properties);
         main.bind("dataSource", dataSource);
         // found in the registry at startup and applied to every route, so every job run is recorded
         main.bind("jobRunPolicy", (org.apache.camel.spi.RoutePolicyFactory)
@@ -204,9 +221,16 @@ public final class AgentEtlRuntime implements AutoCloseable {
         }
         CamelContext context = main.getCamelContext();
         template = context.createProducerTemplate();
+        if (management != null) management.started(context, migrator, schedules, JobRunPolicy.NODE);
         if (schedules != null) {
             try {
+                // a scheduled job's options are checked now, not at its first firing
+                new dev.agentetl.cli.ScheduledRequests(config).check(dev.agentetl.schedule.ScheduledJob.enabledJobs(config));
+                // the first trigger route starts the scheduler; then the triggers no job is configured for go
+                schedules.addTriggers(context);
                 schedules.removeDisabled(context);
+            } catch (IllegalArgumentException e) {
+                throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot update the schedule: " + Errors.oneLine(e), e);
             }
@@ -262,6 +286,8 @@ public final class AgentEtlRuntime implements AutoCloseable {
     public CamelContext camelContext() { return main.getCamelContext(); }
     /** The schedule of the long-running mode, or null when started without it. */
     public dev.agentetl.schedule.Schedules schedules() { return schedules; }
+    /** The management server of the long-running mode, or null when it is off. */
+    public dev.agentetl.observe.Management management() { return management; }
 
     @Override
     public void close() {
