@@ -48,7 +48,7 @@ public final class IngestBenchmark {
             Path original = dir.resolve("vibeagent.db");
             long rows = new StoreWriter(original, 42).create(sessions);
             long first = Long.MAX_VALUE, rerun = Long.MAX_VALUE, increment = Long.MAX_VALUE, incrementRows = 0;
-            Map<String, Long> firstPhases = Map.of(), rerunPhases = Map.of();
+            Map<String, Long> firstPhases = Map.of(), rerunPhases = Map.of(), incrementPhases = Map.of();
             PgloaderAnchor.Run pgloader = null;
             int rounds = Math.max(1, options.repeat());
             for (int i = 0; i < rounds; i++) {
@@ -78,7 +78,9 @@ public final class IngestBenchmark {
                     incrementRows = new StoreWriter(store, 1000 + i).grow(Math.max(1, sessions / 100), Math.max(1, sessions / 200));
                     t0 = System.nanoTime();
                     IngestReport c = (IngestReport) rt.run("ingest", request);
-                    increment = Math.min(increment, ms(t0));
+                    took = ms(t0);
+                    if (took < increment) incrementPhases = c.phaseMillis();
+                    increment = Math.min(increment, took);
                     if (c.rowsWritten() != incrementRows) {
                         throw new IllegalStateException("the increment wrote " + c.rowsWritten() + " rows, expected " + incrementRows);
                     }
@@ -94,6 +96,7 @@ public final class IngestBenchmark {
                     .append(String.format("%-44s %10.2f%n", "agent-etl ingest, re-run (nothing new)", rerun / 1000.0))
                     .append(String.format("  phases (ms): %s%n", rerunPhases))
                     .append(String.format("%-44s %10.2f %12s%n", "agent-etl ingest, 1 % increment", increment / 1000.0, incrementRows + " rows"))
+                    .append(String.format("  phases (ms): %s%n", incrementPhases))
                     .append(pgloader.line());
             if (pgloader.millis() > 0) {
                 out.append(String.format("first ingest time / pgloader time: %.2fx (target <= 1.0x)%n", (double) first / pgloader.millis()));

@@ -75,11 +75,14 @@ public final class Ingester {
         String zone = request.sourceTimeZone() != null ? request.sourceTimeZone() : defaultZone;
         java.time.ZoneId.of(zone); // an unknown zone is refused before anything is read
         String store = file.toRealPath().toString();
+        Map<String, Long> phases = new LinkedHashMap<>();
+        long[] mark = {started};
         try (StoreSnapshot snapshot = StoreSnapshot.of(file, busyMillis)) {
-            LOG.debug("snapshot of {} in {} ms", file, (System.nanoTime() - started) / 1_000_000);
+            lap(phases, "snapshot", mark);
             Connection src = snapshot.connection();
             List<String> present = tables(src);
             Map<StoreTable, List<String>> found = probe(src, file, present);
+            lap(phases, "schema", mark);
             List<String> notes = new ArrayList<>();
             for (String t : present) {
                 if (StoreTable.NOT_INGESTED.containsKey(t)) notes.add(t + " not ingested: " + StoreTable.NOT_INGESTED.get(t));
@@ -115,6 +118,7 @@ public final class Ingester {
                             DirectValue.sameAsPostgres(ids, javaZone) ? javaZone : null, bulkMinRows);
                     boolean owns = ownsTargets.getAsBoolean();
                     // rows read from the store, out of its row count (an incremental run reads fewer: the bar ends early)
+                    lap(phases, "setup", mark);
                     try (Progress progress = Progress.start("ingest " + file.getFileName(), "rows", storeRows(src, found.keySet()))) {
                     for (Map.Entry<StoreTable, List<String>> e : found.entrySet()) {
                         progress.note(e.getKey().name());
@@ -135,6 +139,7 @@ public final class Ingester {
                                 r.rejectedBy(), 0, 0, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
                     }
                     }
+                    lap(phases, "tables", mark);
                     // rows gone at the source: children before their parents
                     List<TableIngest> reversed = new ArrayList<>(jobs);
                     Collections.reverse(reversed);
@@ -153,8 +158,7 @@ public final class Ingester {
                                     + "(--sync-deletes deletes them)");
                         }
                     }
-                    IngestReport report = new IngestReport(runId, store, request.dryRun(), request.syncDeletes(), finalResults, notes,
-                            (System.nanoTime() - started) / 1_000_000);
+                    lap(phases, "gone_and_counts", mark);
                     keys.rollback();
                     if (request.dryRun()) {
                         pg.rollback();
@@ -167,6 +171,10 @@ public final class Ingester {
                         }
                         pg.commit();
                     }
+                    lap(phases, "commit", mark);
+                    IngestReport report = new IngestReport(runId, store, request.dryRun(), request.syncDeletes(), finalResults, notes,
+                            (System.nanoTime() - started) / 1_000_000, phases);
+                    LOG.debug("{}: phases (ms) {}", file, report.phaseMillis());
                     return report;
                 } catch (Exception e) {
                     Transactions.rollbackQuietly(pg, e);
@@ -175,6 +183,13 @@ public final class Ingester {
                 }
             }
         }
+    }
+
+    /** Records the milliseconds since the last mark as {@code name} and marks now. */
+    private static void lap(Map<String, Long> phases, String name, long[] mark) {
+        long now = System.nanoTime();
+        phases.put(name, (now - mark[0]) / 1_000_000);
+        mark[0] = now;
     }
 
     private static Path storePath(String from) {

@@ -114,19 +114,18 @@ final class TableIngest {
             targetNames.append(", ").append(Sql.quote(c));
             select.append(", ").append(Sql.quote(c));
         }
-        // every row compared with the map: SQLite hands over each row's hash input whole (see unchangedRow)
-        boolean compare = after < 0 && mappedBefore > 0 && !columns.isEmpty() && columns.size() < 63;
+        // every row compared with the map by its hash input built by SQLite: one value handed over instead of one per column
+        boolean compare = after < 0 && mappedBefore > 0 && !columns.isEmpty();
         if (compare) {
-            // per row: whether a value is REAL or BLOB (its text is Java's, not SQLite's), which values are NULL, and
-            // every value's text joined by \u0001 in one string: one value handed over instead of one per column
-            StringBuilder odd = new StringBuilder(), nulls = new StringBuilder(), whole = new StringBuilder();
+            // per row: whether a value is REAL or BLOB (its text is Java's, not SQLite's: such a row takes the per-column
+            // path), and the very bytes the per-column path hashes: each value's text followed by \u0001, NULL as \u0000N
+            StringBuilder odd = new StringBuilder(), whole = new StringBuilder();
             for (int i = 0; i < columns.size(); i++) {
                 String q = Sql.quote(columns.get(i));
                 odd.append(i == 0 ? "" : " OR ").append("typeof(").append(q).append(") IN ('real', 'blob')");
-                nulls.append(i == 0 ? "" : " | ").append("((").append(q).append(" IS NULL) << ").append(i).append(')');
-                whole.append(i == 0 ? "" : ", ").append("coalesce(CAST(").append(q).append(" AS TEXT), '')");
+                whole.append(i == 0 ? "" : ", ").append("coalesce(CAST(").append(q).append(" AS TEXT), char(0) || 'N')");
             }
-            select.append(", (").append(odd).append("), (").append(nulls).append("), concat_ws(char(1), ").append(whole).append(')');
+            select.append(", (").append(odd).append("), concat_ws(char(1), ").append(whole).append(") || char(1)");
         }
         select.append(" FROM ").append(Sql.quote(table.name())).append(after >= 0 ? " WHERE id > " + after : "").append(" ORDER BY id");
         CopyBuffer stageRows = new CopyBuffer(stage, names.toString());
@@ -151,19 +150,13 @@ final class TableIngest {
             }
         }
         long t0 = System.nanoTime();
-        long sqliteNanos = 0, mapNanos = 0;
         try (CopyPipe pipe = new CopyPipe(pg)) {
-            try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString());
-                 PreparedStatement kp = keys.prepareStatement("SELECT source_id, target_id, row_hash FROM ingest_keys "
-                         + "WHERE store_id = current_setting('agent_etl.ingest_store')::integer AND source_table = ? ORDER BY source_id")) {
-                kp.setString(1, table.name());
-                kp.setFetchSize(10_000);
-                // nothing mapped lies after the prefix, and nothing is mapped before a first run: no map to walk
-                boolean walk = after < 0 && mappedBefore > 0;
-                if (!walk) kp.setMaxRows(1);
-                try (ResultSet mapped = walk ? kp.executeQuery() : null) {
-                    boolean more = walk && mapped.next();
-                    mapNanos = System.nanoTime() - t0;
+            // nothing mapped lies after the prefix, and nothing is mapped before a first run: no map to walk
+            boolean walk = after < 0 && mappedBefore > 0;
+            try (MappedKeys mapped = walk ? new MappedKeys(keys, table.name()) : null;
+                 Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString())) {
+                {
+                    boolean more = walk && mapped.more();
                     Object[] row = new Object[n + 5];
                     Object[] raws = new Object[n];
                     Object[] out = new Object[n + 1];
@@ -173,14 +166,15 @@ final class TableIngest {
                         long id = rs.getLong(1);
                         read++;
                         if ((++looped & 1023) == 0) progress.step(1024);
-                        while (more && mapped.getLong(1) < id) {
-                            gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
+                        while (more && mapped.source() < id) {
+                            gone.add(new long[]{mapped.source(), mapped.target()});
                             more = mapped.next();
                         }
-                        if (compare && more && mapped.getLong(1) == id && rs.getInt(n + 2) == 0
-                                && wholeRow(rs.getString(n + 4), rs.getLong(n + 3), n, hashed)
-                                && hashOf(hashed.toString()).equals(mapped.getString(3))) {
-                            keyMap.add(id, mapped.getLong(2));
+                        // a text SQLite holds that is not valid UTF-8 hashes differently here than per column: such a
+                        // row only takes the per-column path below, which compares it again
+                        if (compare && more && mapped.source() == id && rs.getInt(n + 2) == 0
+                                && mapped.sameHash(MurmurHash3.hash128x64(rs.getBytes(n + 3)))) {
+                            keyMap.add(id, mapped.target());
                             more = mapped.next();
                             unchanged++;
                             wholeHits++;
@@ -204,10 +198,11 @@ final class TableIngest {
                                 }
                             }
                         }
-                        String hash = hashOf(hashed.toString());
-                        if (more && mapped.getLong(1) == id) {
-                            boolean same = hash.equals(mapped.getString(3));
-                            long target = mapped.getLong(2);
+                        long[] hash128 = hash128(hashed.toString());
+                        String hash = hashText(hash128);
+                        if (more && mapped.source() == id) {
+                            boolean same = mapped.sameHash(hash128);
+                            long target = mapped.target();
                             more = mapped.next();
                             keyMap.add(id, target); // mapped in an earlier run: its target row is there
                             if (same) {
@@ -251,7 +246,7 @@ final class TableIngest {
                         if (stageRows.pendingChars() > BATCH_CHARS) pipe.send(stageRows.take(), null);
                     }
                     while (more) {
-                        gone.add(new long[]{mapped.getLong(1), mapped.getLong(2)});
+                        gone.add(new long[]{mapped.source(), mapped.target()});
                         more = mapped.next();
                     }
                 }
@@ -264,40 +259,22 @@ final class TableIngest {
             progress.step(looped & 1023);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{}: read {}, unchanged {} ({} by their whole text), written straight {}, staged {}; "
-                        + "{} ms before the first row of the map, {} ms in all", table.name(), read,
-                        unchanged, wholeHits, direct, staged, mapNanos / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
+                        + "{} ms in all", table.name(), read,
+                        unchanged, wholeHits, direct, staged, (System.nanoTime() - t0) / 1_000_000);
             }
         }
-    }
-
-    /**
-     * The hash input of a row from its values joined by \u0001 and the bits of its NULL values, as the per-column
-     * path builds it; false when the text cannot be split back exactly (a value holding \u0001 itself).
-     */
-    static boolean wholeRow(String whole, long nulls, int n, StringBuilder out) {
-        out.setLength(0);
-        int from = 0;
-        for (int i = 0; i < n; i++) {
-            int to = i == n - 1 ? whole.length() : whole.indexOf('\u0001', from);
-            if (to < 0 || (i == n - 1 && whole.indexOf('\u0001', from) >= 0)) return false;
-            if ((nulls >>> i & 1) != 0) {
-                if (to != from) return false;
-                out.append("\u0000N");
-            } else {
-                out.append(whole, from, to);
-            }
-            out.append('\u0001');
-            from = to + 1;
-        }
-        return true;
     }
 
     /**
      * A row's hash, kept in the key map: 128 bits of MurmurHash3 over its values' text, each followed by \u0001,
      * NULL as \u0000N (the same for every version of ingest: a different one would take every row for changed).
      */
-    private static String hashOf(String values) {
-        long[] h = MurmurHash3.hash128x64(values.getBytes(StandardCharsets.UTF_8));
+    static long[] hash128(String values) {
+        return MurmurHash3.hash128x64(values.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The hash as it is stored (a uuid's text). */
+    static String hashText(long[] h) {
         return new java.util.UUID(h[0], h[1]).toString();
     }
 
@@ -497,7 +474,9 @@ final class TableIngest {
             rs.next();
             lastAdded = Math.max(lastAdded, rs.getLong(1));
         }
-        if (staged >= 1000) exec(pg, "ANALYZE ingest_keys");
+        // only when the rows added are a fair share of this table's map: a small increment leaves the planner's
+        // counts of a large map about right, and sampling a map of a million keys takes longer than the increment's writes
+        if (staged >= 1000 && staged * 10 >= mappedBefore) exec(pg, "ANALYZE ingest_keys");
         exec(pg, "UPDATE ingest_keys k SET row_hash = s._hash, last_run = " + RUN + " FROM " + stage + " s WHERE s._state = 'changed'"
                 + " AND s._reject IS NULL AND k.store_id = " + STORE + " AND k.source_table = " + Sql.literal(table.name()) + " AND k.source_id = s._id");
         long inserted = exec(pg, insert());

@@ -151,6 +151,44 @@ class IngestTest {
         }
     }
 
+    /**
+     * Sessions are compared by a hash of the text SQLite builds for each row against the hash kept in the key map,
+     * the map read block by block alongside: a change to one column only, with updated_at left as it was, is found
+     * wherever the row lies in the map, including a NULL become an empty text and a value holding the separator.
+     */
+    @Test
+    void should_find_a_session_changed_in_any_column_among_thousands_without_its_time_touched() throws Exception {
+        try (VibeStore s = open()) {
+            s.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9000) "
+                    + "INSERT INTO sessions (session_id, session_type, model, error_message, updated_at) "
+                    + "SELECT 'bulk-' || i, 'chat', 'gpt-4o', CASE WHEN i % 2 = 0 THEN NULL ELSE 'e' || i END, '2026-11-03 09:00:00' FROM n");
+        }
+        CliRun first = ingest();
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().matches("(?s).*sessions\\s+9,002\\s+9,002\\s+0\\s+0\\s+0.*"), first.out());
+        try (VibeStore s = open()) {
+            s.exec("UPDATE sessions SET error_message = '' WHERE session_id = 'bulk-8000'");          // NULL -> empty text
+            s.exec("UPDATE sessions SET model = 'gpt' || char(1) || '4o' WHERE session_id = 'bulk-6001'"); // the separator in a value
+            s.exec("UPDATE sessions SET total_iterations = 7 WHERE session_id = 'bulk-4097'");        // past the first block of keys
+            s.exec("UPDATE sessions SET error_message = 'e13' WHERE session_id = 'bulk-31'");         // same length, one character
+            s.exec("DELETE FROM sessions WHERE session_id = 'bulk-4500'");
+        }
+        CliRun changed = ingest();
+        assertEquals(0, changed.exit(), changed.err());
+        assertTrue(changed.out().matches("(?s).*sessions\\s+9,001\\s+0\\s+4\\s+8,997\\s+0\\s+1\\n.*"), changed.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals("", Sql.value(c, "SELECT error_message FROM sessions WHERE session_id = 'bulk-8000'"));
+            assertEquals("gpt\u00014o", Sql.value(c, "SELECT model FROM sessions WHERE session_id = 'bulk-6001'"));
+            assertEquals(7L, Sql.count(c, "SELECT total_iterations FROM sessions WHERE session_id = 'bulk-4097'"));
+            assertEquals("e13", Sql.value(c, "SELECT error_message FROM sessions WHERE session_id = 'bulk-31'"));
+            assertEquals(1, Sql.count(c, "SELECT count(*) FROM sessions WHERE session_id = 'bulk-4500'"), "kept without --sync-deletes");
+        }
+        CliRun again = ingest();
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().matches("(?s).*sessions\\s+9,001\\s+0\\s+0\\s+9,001\\s+0\\s+1\\n.*"), again.out());
+        assertTrue(again.out().contains("0 written"), again.out());
+    }
+
     @Test
     void should_reject_a_bad_row_with_its_reason_and_keep_the_rest() throws Exception {
         try (VibeStore s = open()) {
