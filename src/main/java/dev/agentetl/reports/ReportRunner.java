@@ -109,11 +109,20 @@ public final class ReportRunner {
         return new Rows(columns, rows);
     }
 
-    /** The CSV's records for the route's {@code marshal: csv}: the header, then the rows. */
-    public List<List<Object>> records(Rows rows) {
-        List<List<Object>> records = new ArrayList<>(rows.rows().size() + 1);
-        records.add(new ArrayList<>(rows.columns()));
-        records.addAll(rows.rows());
+    /**
+     * The CSV's records for the route's {@code marshal: csv}: the header, then the rows, each a map in column
+     * order (camel-csv prints a map's values as they come; a map needs no conversion per row, a list does).
+     */
+    public List<Map<String, Object>> records(Rows rows) {
+        List<Map<String, Object>> records = new ArrayList<>(rows.rows().size() + 1);
+        Map<String, Object> header = new LinkedHashMap<>();
+        for (String c : rows.columns()) header.put(c, c);
+        records.add(header);
+        for (List<Object> row : rows.rows()) {
+            Map<String, Object> record = new LinkedHashMap<>();
+            for (int i = 0; i < row.size(); i++) record.put(rows.columns().get(i), row.get(i));
+            records.add(record);
+        }
         return records;
     }
 
