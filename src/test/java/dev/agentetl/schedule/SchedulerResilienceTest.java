@@ -88,8 +88,13 @@ class SchedulerResilienceTest {
             server.close();
             String down;
             try {
-                Thread.sleep(4000);
-                down = whileDown(http);
+                // the metrics' check-in notices the outage on its next pass, which waits on the pool's connection
+                // timeout first: on a busy machine that can be several seconds, so poll rather than sleep a fixed time
+                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                do {
+                    Thread.sleep(1000);
+                    down = whileDown(http);
+                } while (!down.isEmpty() && System.nanoTime() < end);
             } finally {
                 server = EmbeddedDatabase.start(dir.resolve("data"), port); // also when an assertion failed: the scheduler stops cleanly
             }
