@@ -7,7 +7,6 @@ import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -77,25 +76,5 @@ public final class ParquetRowWriter implements RowWriter {
     @Override
     public void close() throws IOException {
         writer.close();
-    }
-
-    /** Parquet's output file over our stream (which counts bytes and computes the checksum). */
-    private record StreamOutputFile(OutputStream out) implements OutputFile {
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-            return new PositionOutputStream() {
-                long pos;
-
-                @Override public long getPos() { return pos; }
-                @Override public void write(int b) throws IOException { out.write(b); pos++; }
-                @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); pos += len; }
-                @Override public void flush() throws IOException { out.flush(); }
-                @Override public void close() throws IOException { out.close(); }
-            };
-        }
-
-        @Override public PositionOutputStream createOrOverwrite(long blockSizeHint) { return create(blockSizeHint); }
-        @Override public boolean supportsBlockSize() { return false; }
-        @Override public long defaultBlockSize() { return 0; }
     }
 }
