@@ -84,8 +84,9 @@ public final class Ingester {
             Map<StoreTable, List<String>> found = probe(src, file, present);
             lap(phases, "schema", mark);
             List<String> notes = new ArrayList<>();
-            for (StoreTable t : found.keySet()) {
-                if (!t.inGroup()) notes.add(t.name() + " ingested into " + t.target() + " (agent-etl's schema: the name " + t.name() + " is taken here)");
+            List<String> renamed = found.keySet().stream().filter(t -> !t.inGroup()).map(StoreTable::name).toList();
+            if (!renamed.isEmpty()) {
+                notes.add(String.join(", ", renamed) + " ingested into vibeagent_<table> in agent-etl's schema (these names are taken here)");
             }
             try (Connection pg = dataSource.getConnection();
                  Connection keys = dataSource.getConnection();

@@ -85,7 +85,7 @@ class IngestTest {
         CliRun run = ingest();
         assertEquals(0, run.exit(), run.out() + run.err());
         assertTrue(run.out().matches("(?s).*sessions\\s+2\\s+2\\s+0\\s+0\\s+0.*"), run.out());
-        assertTrue(run.out().contains("prompts ingested into vibeagent_prompts"), run.out());
+        assertTrue(run.out().contains("prompts, insights, exports, system_events ingested into vibeagent_<table>"), run.out());
         try (Connection c = TestDatabases.connect(config); VibeStore s = open()) {
             assertEquals("café 🚀", Sql.value(c, "SELECT metadata->>'project' FROM sessions WHERE session_id = 'sess-open'"));
             assertEquals("say \"hi\"\nnext", Sql.value(c, "SELECT metadata->>'quote' FROM sessions WHERE session_id = 'sess-open'"));
