@@ -60,7 +60,7 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "stats", mixinStandardHelpOptions = true,
             description = "On a scratch database: the bare per-tool percentile aggregate, a full refresh and an incremental "
-                    + "refresh after 1 % new rows, in one run, with ratios.")
+                    + "refresh after 1 %% new rows, in one run, with ratios.")
     static final class Stats extends JobCommand {
         @Option(names = "--tool-calls", paramLabel = "N", defaultValue = "5000000", description = "tool_calls rows (default: ${DEFAULT-VALUE}).")
         long toolCalls;
@@ -86,7 +86,7 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
-            description = "A generated VibeAgent store of N rows ingested on a scratch database: first run, re-run, and a 1 % "
+            description = "A generated VibeAgent store of N rows ingested on a scratch database: first run, re-run, and a 1 %% "
                     + "increment; in the same run pgloader loading the same file (when installed), with ratios.")
     static final class Ingest extends JobCommand {
         @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "Rows in the store (default: ${DEFAULT-VALUE}).")

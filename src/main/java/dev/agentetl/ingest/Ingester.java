@@ -84,8 +84,9 @@ public final class Ingester {
             Map<StoreTable, List<String>> found = probe(src, file, present);
             lap(phases, "schema", mark);
             List<String> notes = new ArrayList<>();
-            for (String t : present) {
-                if (StoreTable.NOT_INGESTED.containsKey(t)) notes.add(t + " not ingested: " + StoreTable.NOT_INGESTED.get(t));
+            List<String> renamed = found.keySet().stream().filter(t -> !t.inGroup()).map(StoreTable::name).toList();
+            if (!renamed.isEmpty()) {
+                notes.add(String.join(", ", renamed) + " ingested into vibeagent_<table> in agent-etl's schema (these names are taken here)");
             }
             try (Connection pg = dataSource.getConnection();
                  Connection keys = dataSource.getConnection();
@@ -122,7 +123,7 @@ public final class Ingester {
                     try (Progress progress = Progress.start("ingest " + file.getFileName(), "rows", storeRows(src, found.keySet()))) {
                     for (Map.Entry<StoreTable, List<String>> e : found.entrySet()) {
                         progress.note(e.getKey().name());
-                        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().name()), context);
+                        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().target()), context);
                         long t0 = System.nanoTime();
                         try {
                             job.stage(src, pg, keys, ids, request.full(), owns, progress);
@@ -220,14 +221,16 @@ public final class Ingester {
         GroupContract contract = GroupContract.of(Group.INTERACTIONS);
         Map<StoreTable, List<String>> out = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        for (StoreTable t : StoreTable.ALL) {
+        for (StoreTable t : StoreTable.EVERY) {
             if (!present.contains(t.name())) continue;
             List<String> columns = new ArrayList<>();
             try (Statement st = src.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(" + Sql.quote(t.name()) + ")")) {
                 while (rs.next()) columns.add(rs.getString("name"));
             }
             List<String> missing = new ArrayList<>();
-            for (GroupContract.Column c : contract.columns(t.name())) if (!columns.contains(c.name())) missing.add(c.name());
+            List<String> seed = t.inGroup() ? contract.columns(t.name()).stream().map(GroupContract.Column::name).toList()
+                    : StoreTable.RENAMED_COLUMNS.get(t.name());
+            for (String c : seed) if (!columns.contains(c)) missing.add(c);
             if (!columns.contains("id")) missing.add(0, "id");
             if (!missing.isEmpty()) problems.add("table " + t.name() + " lacks column(s) " + String.join(", ", missing));
             out.put(t, columns);

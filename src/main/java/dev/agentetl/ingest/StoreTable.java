@@ -12,7 +12,13 @@ import java.util.Set;
  * DatabaseManager only ever inserts into the table (it updates sessions and test runs, nothing else), so an
  * incremental run reads only the rows after the last one it mapped, once it has seen that none went missing.
  */
-record StoreTable(String name, Map<String, String> references, String naturalKey, Set<String> localTimes, boolean appendOnly) {
+record StoreTable(String name, String target, Map<String, String> references, List<String> naturalKey, Set<String> localTimes,
+                  boolean appendOnly) {
+
+    /** A table ingested into the interactions group's table of the same name. */
+    StoreTable(String name, Map<String, String> references, String naturalKey, Set<String> localTimes, boolean appendOnly) {
+        this(name, name, references, naturalKey == null ? List.of() : List.of(naturalKey), localTimes, appendOnly);
+    }
 
     /** entity_tags.entity_id names a session, test case or tool call, by entity_type. */
     static final String BY_ENTITY_TYPE = "*entity_type";
@@ -38,15 +44,30 @@ record StoreTable(String name, Map<String, String> references, String naturalKey
             new StoreTable("entity_tags", Map.of("tag_id", "tags", "entity_id", BY_ENTITY_TYPE), null, Set.of(), true));
 
     /**
-     * Tables of the store that are not ingested, and why (a user asks): they have no home in the interactions group.
-     * Their names are taken by tables of other meaning that live, by default, in the same schema, and that come first
-     * on the jobs' search path in any case (agent-etl's own schema is searched before the groups').
+     * The four tables whose names are taken here (prompts is the registry's, seed 003; insights, exports and
+     * system_events are agent-etl's own): ingested into their homes in agent-etl's schema, {@code vibeagent_<name>}
+     * (V26), with the seed's columns. Written by the app with SQLite's CURRENT_TIMESTAMP (UTC); never referenced.
      */
-    static final Map<String, String> NOT_INGESTED = Map.of(
-            "prompts", "no home in the interactions group: the name is the registry's prompts (seed 003; import prompts fills it)",
-            "insights", "no home in the interactions group: the name is agent-etl's own insights table",
-            "exports", "no home in the interactions group: the name is agent-etl's own export records",
-            "system_events", "no home in the interactions group: the name is agent-etl's own system events");
+    static final List<StoreTable> RENAMED = List.of(
+            new StoreTable("prompts", "vibeagent_prompts", Map.of(), List.of("prompt_name", "prompt_type", "version"), Set.of(), false),
+            new StoreTable("insights", "vibeagent_insights", Map.of(), List.of(), Set.of(), false),
+            new StoreTable("exports", "vibeagent_exports", Map.of(), List.of(), Set.of(), false),
+            new StoreTable("system_events", "vibeagent_system_events", Map.of(), List.of(), Set.of(), false));
+
+    /** The seed's columns of the renamed tables (those of the sixteen others are the interactions group's contract). */
+    static final Map<String, List<String>> RENAMED_COLUMNS = Map.of(
+            "prompts", List.of("prompt_name", "prompt_type", "version", "content", "model", "active", "created_at", "metadata"),
+            "insights", List.of("insight_type", "title", "description", "severity", "data", "created_at", "acknowledged", "acknowledged_at"),
+            "exports", List.of("export_type", "filters", "record_count", "file_path", "created_at", "created_by"),
+            "system_events", List.of("event_type", "event_level", "message", "details", "created_at"));
+
+    /** Every table ingest reads, parents before children. */
+    static final List<StoreTable> EVERY = java.util.stream.Stream.concat(ALL.stream(), RENAMED.stream()).toList();
+
+    /** Whether the table goes into a table of the interactions group (its seed columns are the group contract's). */
+    boolean inGroup() {
+        return name.equals(target);
+    }
 
     /** A reference to a row of the same table (a message's parent) may point at a row not yet mapped. */
     boolean isSelfReference(String column) {

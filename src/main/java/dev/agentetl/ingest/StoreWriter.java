@@ -40,7 +40,7 @@ public final class StoreWriter {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             createTables(c);
-            return add(c, 0, sessions);
+            return prompts(c) + add(c, 0, sessions);
         }
     }
 
@@ -89,6 +89,10 @@ public final class StoreWriter {
              PreparedStatement step = c.prepareStatement("INSERT INTO reasoning_steps (session_id, iteration, step_type, content) VALUES (?, 1, 'thought', ?)");
              PreparedStatement metric = c.prepareStatement("INSERT INTO performance_metrics (session_id, metric_name, metric_value, metric_unit) "
                      + "VALUES (?, 'latency', ?, 'ms')");
+             PreparedStatement events = c.prepareStatement("INSERT INTO system_events (event_type, event_level, message, details) "
+                     + "VALUES (?, ?, ?, ?)");
+             PreparedStatement insight = c.prepareStatement("INSERT INTO insights (insight_type, title, description, severity, data, "
+                     + "acknowledged, acknowledged_at) VALUES ('anomaly', ?, 'Failure rate above the baseline', 'warning', ?, ?, ?)");
              Statement ids = c.createStatement()) {
             for (long s = first + 1; s <= first + sessions; s++) {
                 String model = MODELS[random.nextInt(MODELS.length)];
@@ -142,11 +146,41 @@ public final class StoreWriter {
                 metric.setDouble(2, 100 + random.nextDouble() * 900);
                 metric.executeUpdate();
                 rows += 2;
+                if (s % 100 == 1) { // what the app records at start-up and on errors
+                    events.setString(1, s % 200 == 1 ? "startup" : "error");
+                    events.setString(2, s % 200 == 1 ? "info" : "warning");
+                    events.setString(3, s % 200 == 1 ? "VibeAgent started" : "tool web_search failed: \"timeout\"\nretrying");
+                    events.setString(4, s % 200 == 1 ? null : "{\"session\": \"sess-" + s + "\", \"attempt\": 2}");
+                    events.executeUpdate();
+                    rows++;
+                }
+                if (s % 500 == 1) {
+                    insight.setString(1, "Tool failures in session " + s);
+                    insight.setString(2, "{\"tool\": \"web_search\", \"failure_rate\": 0.25, \"note\": \"\\ud83d\\udd25\"}");
+                    insight.setInt(3, s % 1000 == 1 ? 1 : 0);
+                    insight.setString(4, s % 1000 == 1 ? "2026-11-30 08:00:00" : null);
+                    insight.executeUpdate();
+                    rows++;
+                }
                 if (s % 1000 == 0) c.commit();
             }
             c.commit();
         }
         return rows;
+    }
+
+    /** The prompt versions and an export record an agent's first run leaves (the tables seed 000 numbers 13 and 19). */
+    private static long prompts(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO prompts (prompt_name, prompt_type, version, content, model, active, metadata) VALUES "
+                    + "('react_system', 'system', 1, 'You are a careful agent.\nUse tools when unsure.', NULL, 0, NULL), "
+                    + "('react_system', 'system', 2, 'You are a careful agent. Say \"I don''t know\" when unsure.', 'gpt-4o', 1, "
+                    + "'{\"author\": \"ren\\u00e9e\", \"tags\": [\"v2\"]}'), "
+                    + "('recovery', 'error_recovery', 1, 'The tool failed: {error}. Try another way.', NULL, 1, '{}')");
+            st.executeUpdate("INSERT INTO exports (export_type, filters, record_count, file_path, created_by) VALUES "
+                    + "('json', '{\"model\": \"gpt-4o\"}', 0, 'exports/sessions.json', 'vibeagent')");
+        }
+        return 4;
     }
 
     private static long lastId(Statement st) throws SQLException {

@@ -103,8 +103,8 @@ final class TableIngest {
         boolean directTable = incoming > 0 && directTable(pg);
         if (directTable && ownsTarget && context.bulkMinRows() > 0) {
             // a big load into a group agent-etl created: its indexes and foreign keys are set aside and rebuilt once
-            BulkLoad.Plan plan = BulkLoad.plan(pg, Sql.quote(table.name()), incoming, context.bulkMinRows());
-            if (plan != BulkLoad.Plan.NONE) bulk = BulkLoad.setAside(pg, Sql.quote(table.name()), plan, true);
+            BulkLoad.Plan plan = BulkLoad.plan(pg, Sql.quote(table.target()), incoming, context.bulkMinRows());
+            if (plan != BulkLoad.Plan.NONE) bulk = BulkLoad.setAside(pg, Sql.quote(table.target()), plan, true);
         }
         StringBuilder names = new StringBuilder("_id, _hash, _state, _target, _checked");
         StringBuilder targetNames = new StringBuilder("id");
@@ -129,7 +129,7 @@ final class TableIngest {
         }
         select.append(" FROM ").append(Sql.quote(table.name())).append(after >= 0 ? " WHERE id > " + after : "").append(" ORDER BY id");
         CopyBuffer stageRows = new CopyBuffer(stage, names.toString());
-        CopyBuffer targetRows = new CopyBuffer(Sql.quote(table.name()), targetNames.toString());
+        CopyBuffer targetRows = new CopyBuffer(Sql.quote(table.target()), targetNames.toString());
         CopyBuffer keyRows = new CopyBuffer("ingest_keys", "store_id, source_table, source_id, target_id, row_hash, first_run, last_run");
         IdBlock block = new IdBlock(ids, sequence, incoming);
         int n = columns.size();
@@ -311,9 +311,9 @@ final class TableIngest {
         for (String c : columns) {
             if (!table.references().containsKey(c) && !DirectValue.TYPES.contains(target.get(c).type())) return false;
         }
-        if (table.naturalKey() == null || !columns.contains(table.naturalKey())) return true;
+        if (table.naturalKey().isEmpty() || !columns.containsAll(table.naturalKey())) return true;
         try (Statement st = pg.createStatement();
-             ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + Sql.quote(table.name()) + ")")) {
+             ResultSet rs = st.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + Sql.quote(table.target()) + ")")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -425,11 +425,11 @@ final class TableIngest {
 
     private String sequence(Connection pg) throws SQLException {
         try (PreparedStatement ps = pg.prepareStatement("SELECT pg_get_serial_sequence(to_regclass(quote_ident(?))::text, 'id')")) {
-            ps.setString(1, table.name());
+            ps.setString(1, table.target());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 String seq = rs.getString(1);
-                if (seq == null) throw new SQLException(table.name() + ".id has no sequence or identity to take new ids from");
+                if (seq == null) throw new SQLException(table.target() + ".id has no sequence or identity to take new ids from");
                 return seq;
             }
         }
@@ -459,12 +459,17 @@ final class TableIngest {
         // takes both for nearly empty and joins them row by row (a 100,000-row store took minutes)
         if (staged >= 1000) exec(pg, "ANALYZE " + stage); // a small sample will do (default_statistics_target set by the run)
         reject(pg);
-        if (table.naturalKey() != null && target.containsKey(table.naturalKey()) && columns.contains(table.naturalKey())) {
+        if (!table.naturalKey().isEmpty() && target.keySet().containsAll(table.naturalKey()) && columns.containsAll(table.naturalKey())) {
             // a new row whose unique key another source already wrote would fail the insert: named, not written
-            String key = Sql.quote(table.naturalKey());
-            exec(pg, "UPDATE " + stage + " s SET _reject = 'duplicate:" + table.naturalKey() + "', _detail = s." + key
-                    + " WHERE s._reject IS NULL AND s._state = 'new' AND EXISTS (SELECT 1 FROM " + Sql.quote(table.name())
-                    + " t WHERE t." + key + " = s." + key + ")");
+            StringBuilder same = new StringBuilder(), shown = new StringBuilder();
+            for (String k : table.naturalKey()) {
+                String key = Sql.quote(k);
+                same.append(same.length() == 0 ? "" : " AND ").append("t.").append(key).append("::text = s.").append(key);
+                shown.append(shown.length() == 0 ? "s." : " || ', ' || s.").append(key);
+            }
+            exec(pg, "UPDATE " + stage + " s SET _reject = 'duplicate:" + String.join(",", table.naturalKey()) + "', _detail = " + shown
+                    + " WHERE s._reject IS NULL AND s._state = 'new' AND EXISTS (SELECT 1 FROM " + Sql.quote(table.target())
+                    + " t WHERE " + same + ")");
         }
         keysAdded += exec(pg, "INSERT INTO ingest_keys (store_id, source_table, source_id, target_id, row_hash, first_run, last_run) SELECT "
                 + STORE + ", " + Sql.literal(table.name()) + ", _id, _target, _hash, " + RUN + ", " + RUN + " FROM " + stage
@@ -578,7 +583,7 @@ final class TableIngest {
         for (String c : columns) names.append(", ").append(Sql.quote(c));
         StringBuilder joins = new StringBuilder();
         String values = valueList(joins);
-        return "INSERT INTO " + Sql.quote(table.name()) + " (" + names + ") SELECT s._target" + values + " FROM " + stage + " s"
+        return "INSERT INTO " + Sql.quote(table.target()) + " (" + names + ") SELECT s._target" + values + " FROM " + stage + " s"
                 + joins + " WHERE s._state = 'new' AND s._reject IS NULL ORDER BY s._id";
     }
 
@@ -588,7 +593,7 @@ final class TableIngest {
         String values = valueList(joins).substring(2);
         StringBuilder names = new StringBuilder();
         for (String c : columns) names.append(names.length() == 0 ? "" : ", ").append(Sql.quote(c));
-        return "UPDATE " + Sql.quote(table.name()) + " t SET (" + names + ") = ROW(" + values + ") FROM " + stage + " s" + joins
+        return "UPDATE " + Sql.quote(table.target()) + " t SET (" + names + ") = ROW(" + values + ") FROM " + stage + " s" + joins
                 + " WHERE s._state = 'changed' AND s._reject IS NULL AND t.id = s._target";
     }
 
@@ -604,7 +609,7 @@ final class TableIngest {
         } catch (java.io.IOException e) {
             throw new SQLException(e);
         }
-        long deleted = exec(pg, "DELETE FROM " + Sql.quote(table.name()) + " t USING " + list + " g WHERE t.id = g.target_id");
+        long deleted = exec(pg, "DELETE FROM " + Sql.quote(table.target()) + " t USING " + list + " g WHERE t.id = g.target_id");
         keysRemoved += exec(pg, "DELETE FROM ingest_keys k USING " + list + " g WHERE k.store_id = " + STORE + " AND k.source_table = "
                 + Sql.literal(table.name()) + " AND k.source_id = g.source_id");
         return new long[]{gone.size(), deleted};

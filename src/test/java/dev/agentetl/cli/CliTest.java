@@ -88,6 +88,21 @@ class CliTest {
             assertEquals(0, run.exit(), command);
             assertTrue(run.out().startsWith("Usage: agent-etl " + command), run.out());
         }
+        // a '%' in a description is a format directive to picocli: unescaped, it warns on stderr at every --help
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (String bench : new String[]{"import", "ingest", "export", "stats", "finetune", "consolidate"}) {
+                CliRun run = CliRun.of(config, "bench", bench, "--help");
+                assertEquals(0, run.exit(), bench);
+                assertTrue(run.out().startsWith("Usage: agent-etl bench " + bench), run.out());
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(CliRun.of(config, "bench", "ingest", "--help").out().contains("and a 1 % increment"));
         CliRun version = CliRun.of(config, "--version");
         assertEquals(0, version.exit());
         assertTrue(version.out().startsWith("agent-etl "), version.out());

@@ -61,6 +61,13 @@ class IngestTest {
                     run, call);
             long tag = s.insert("INSERT INTO tags (tag_name, tag_type) VALUES ('vip', 'priority')");
             s.insert("INSERT INTO entity_tags (entity_type, entity_id, tag_id) VALUES ('session', ?, ?)", done, tag);
+            // the four tables whose names are taken in PostgreSQL (the registry's prompts, agent-etl's own three)
+            s.insert("INSERT INTO prompts (prompt_name, prompt_type, version, content, active, metadata) VALUES ('react', 'system', 2, ?, 1, ?)",
+                    USER_TEXT, META);
+            s.insert("INSERT INTO insights (insight_type, title, severity, data, acknowledged, acknowledged_at) "
+                    + "VALUES ('anomaly', 'Failures up', 'warning', '{\"rate\": 0.25}', 1, '2026-11-03 09:00:00')");
+            s.insert("INSERT INTO exports (export_type, filters, record_count, file_path) VALUES ('csv', NULL, 12, 'out/s.csv')");
+            s.insert("INSERT INTO system_events (event_type, event_level, message, details) VALUES ('startup', 'info', 'started', ?)", META);
         }
     }
 
@@ -78,7 +85,7 @@ class IngestTest {
         CliRun run = ingest();
         assertEquals(0, run.exit(), run.out() + run.err());
         assertTrue(run.out().matches("(?s).*sessions\\s+2\\s+2\\s+0\\s+0\\s+0.*"), run.out());
-        assertTrue(run.out().contains("prompts not ingested"), run.out());
+        assertTrue(run.out().contains("prompts, insights, exports, system_events ingested into vibeagent_<table>"), run.out());
         try (Connection c = TestDatabases.connect(config); VibeStore s = open()) {
             assertEquals("café 🚀", Sql.value(c, "SELECT metadata->>'project' FROM sessions WHERE session_id = 'sess-open'"));
             assertEquals("say \"hi\"\nnext", Sql.value(c, "SELECT metadata->>'quote' FROM sessions WHERE session_id = 'sess-open'"));
@@ -101,11 +108,26 @@ class IngestTest {
                     instant(c, "SELECT started_at FROM test_runs"));
             assertEquals(LocalDateTime.parse("2026-11-03T10:20:00.5").atZone(ZoneId.of("Europe/Berlin")).toInstant(),
                     instant(c, "SELECT updated_at FROM sessions WHERE session_id = 'sess-done'"));
-            for (String t : new String[]{"sessions", "messages", "tool_calls", "tool_results", "test_cases", "test_runs",
-                    "judge_evaluations", "tags", "entity_tags"}) {
-                assertEquals(((Number) s.value("SELECT count(*) FROM " + t)).longValue(), Sql.count(c, "SELECT count(*) FROM " + t), t);
-                assertEquals(Sql.count(c, "SELECT count(*) FROM " + t), Sql.count(c, "SELECT count(*) FROM agent_etl.ingest_keys k JOIN "
-                        + t + " x ON x.id = k.target_id WHERE k.source_table = '" + t + "'"), t + " lineage");
+            // the four renamed tables: in agent-etl's schema, every value kept
+            assertEquals(USER_TEXT, Sql.value(c, "SELECT content FROM agent_etl.vibeagent_prompts WHERE prompt_name = 'react' AND version = 2"));
+            assertEquals("café 🚀", Sql.value(c, "SELECT metadata->>'project' FROM agent_etl.vibeagent_prompts"));
+            assertEquals(Boolean.TRUE, Sql.value(c, "SELECT active FROM agent_etl.vibeagent_prompts"));
+            assertEquals(Boolean.TRUE, Sql.value(c, "SELECT acknowledged FROM agent_etl.vibeagent_insights"));
+            assertEquals(OffsetDateTime.parse("2026-11-03T09:00:00Z").toInstant(), instant(c, "SELECT acknowledged_at FROM agent_etl.vibeagent_insights"));
+            assertEquals(0.25, Sql.number(c, "SELECT (data->>'rate')::float8 FROM agent_etl.vibeagent_insights").doubleValue(), 0.0);
+            assertEquals(null, Sql.value(c, "SELECT filters FROM agent_etl.vibeagent_exports"), "NULL stays NULL");
+            assertEquals(12L, Sql.count(c, "SELECT record_count FROM agent_etl.vibeagent_exports"));
+            assertEquals("say \"hi\"\nnext", Sql.value(c, "SELECT details->>'quote' FROM agent_etl.vibeagent_system_events"));
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM agent_etl.system_events WHERE message = 'started'"), "not agent-etl's own events");
+            for (String[] t : new String[][]{{"sessions", "sessions"}, {"messages", "messages"}, {"tool_calls", "tool_calls"},
+                    {"tool_results", "tool_results"}, {"test_cases", "test_cases"}, {"test_runs", "test_runs"},
+                    {"judge_evaluations", "judge_evaluations"}, {"tags", "tags"}, {"entity_tags", "entity_tags"},
+                    {"prompts", "agent_etl.vibeagent_prompts"}, {"insights", "agent_etl.vibeagent_insights"},
+                    {"exports", "agent_etl.vibeagent_exports"}, {"system_events", "agent_etl.vibeagent_system_events"}}) {
+                assertEquals(((Number) s.value("SELECT count(*) FROM " + t[0])).longValue(), Sql.count(c, "SELECT count(*) FROM " + t[1]), t[1]);
+                assertTrue(Sql.count(c, "SELECT count(*) FROM " + t[1]) > 0, t[1]);
+                assertEquals(Sql.count(c, "SELECT count(*) FROM " + t[1]), Sql.count(c, "SELECT count(*) FROM agent_etl.ingest_keys k JOIN "
+                        + t[1] + " x ON x.id = k.target_id WHERE k.source_table = '" + t[0] + "'"), t[1] + " lineage");
             }
         }
     }
@@ -201,6 +223,25 @@ class IngestTest {
         try (Connection c = TestDatabases.connect(config)) {
             assertEquals(2, Sql.count(c, "SELECT count(*) FROM tool_calls"), "the good rows are kept");
             assertEquals("{not json", Sql.value(c, "SELECT detail FROM agent_etl.ingest_rejects WHERE reason = 'invalid_json:parameters'"));
+        }
+    }
+
+    /** A second agent's store with a prompt version the first already brought: that row is named, the rest kept. */
+    @Test
+    void should_reject_a_prompt_version_another_store_brought_and_keep_the_rest() throws Exception {
+        assertEquals(0, ingest().exit());
+        Path second = dir.resolve("second.db");
+        try (VibeStore s = VibeStore.create(second)) {
+            s.insert("INSERT INTO prompts (prompt_name, prompt_type, version, content) VALUES ('react', 'system', 2, 'other text')");
+            s.insert("INSERT INTO prompts (prompt_name, prompt_type, version, content) VALUES ('react', 'system', 3, 'newer')");
+        }
+        CliRun run = CliRun.of(config, "ingest", "--from", "sqlite:" + second);
+        assertEquals(1, run.exit(), run.out() + run.err());
+        assertTrue(run.err().contains("prompts: 1 row(s) rejected, duplicate:prompt_name,prompt_type,version"), run.err());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(USER_TEXT, Sql.value(c, "SELECT content FROM agent_etl.vibeagent_prompts WHERE version = 2"), "the first store's row stays");
+            assertEquals("newer", Sql.value(c, "SELECT content FROM agent_etl.vibeagent_prompts WHERE version = 3"));
+            assertEquals("react, system, 2", Sql.value(c, "SELECT detail FROM agent_etl.ingest_rejects WHERE source_table = 'prompts'"));
         }
     }
 
