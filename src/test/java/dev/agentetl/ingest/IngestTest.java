@@ -395,6 +395,45 @@ class IngestTest {
         }
     }
 
+    /**
+     * kill -9 while the run writes (its COPY into the interaction tables under way): the run's one transaction goes
+     * with the process, so nothing of it is left (no row, no key, no run that claims to have succeeded), and the
+     * next ingest brings everything, once.
+     */
+    @Test
+    void should_leave_nothing_when_killed_while_writing_and_bring_everything_next_time() throws Exception {
+        Path big = dir.resolve("big.db");
+        long rows = new StoreWriter(big, 7).create(8_000);
+        try (dev.agentetl.support.CliProcess p = dev.agentetl.support.CliProcess.start(config, dir.resolve("kill-logs"),
+                "ingest", "--from", "sqlite:" + big);
+             Connection c = TestDatabases.connect(config)) {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (Sql.count(c, "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' "
+                    + "AND query ILIKE 'COPY \"messages\"%'") == 0) {
+                assertTrue(p.isAlive(), "ingest ended before it was killed: " + p.output());
+                assertTrue(System.nanoTime() < deadline, "ingest never started writing: " + p.output());
+                Thread.sleep(20);
+            }
+            p.kill();
+        }
+        try (Connection c = TestDatabases.connect(config)) {
+            for (String t : new String[]{"sessions", "messages", "tool_calls", "tool_results", "agent_etl.ingest_keys",
+                    "agent_etl.vibeagent_prompts"}) {
+                assertEquals(0, Sql.count(c, "SELECT count(*) FROM " + t), t + " after the kill");
+            }
+            assertEquals(0, Sql.count(c, "SELECT count(*) FROM agent_etl.ingest_runs WHERE status IN ('succeeded', 'running')"));
+        }
+        CliRun next = CliRun.of(config, "ingest", "--from", "sqlite:" + big);
+        assertEquals(0, next.exit(), next.out() + next.err());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals(rows, Sql.count(c, "SELECT count(*) FROM agent_etl.ingest_keys"), "every row of the store once");
+            assertEquals(8_000, Sql.count(c, "SELECT count(DISTINCT session_id) FROM sessions"));
+            assertEquals(8_000, Sql.count(c, "SELECT count(*) FROM sessions"));
+            assertEquals(1, Sql.count(c, "SELECT count(*) FROM agent_etl.job_runs WHERE job = 'ingest' AND status = 'abandoned'"),
+                    "the killed run is marked abandoned by the next command");
+        }
+    }
+
     private VibeStore open() throws Exception {
         return VibeStore.reopen(storeFile);
     }
