@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  */
 public final class InboxImporter implements org.apache.camel.spi.PollingConsumerPollStrategy {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InboxImporter.class);
+
     /** The file route of the inbox. */
     public static final String ROUTE = "inbox-files";
 
@@ -110,10 +112,20 @@ public final class InboxImporter implements org.apache.camel.spi.PollingConsumer
      * file consumer moves the file to .error (and to .done otherwise).
      */
     public FileResult importFile(File file) throws IOException, SQLException {
-        FileResult result = importOne(file.toPath());
+        FileResult result;
+        try {
+            result = importOne(file.toPath());
+        } catch (IOException | SQLException | RuntimeException e) {
+            LOG.warn("{} not imported, moved to .error/: {}", file.getName(), dev.agentetl.runtime.Errors.oneLine(e));
+            throw e;
+        }
         List<FileResult> d = draining;
         if (d != null) d.add(result);
         if (!result.problems().isEmpty()) {
+            // one line per set-aside file (Camel's own rollback line is turned down, see application.properties); in
+            // import inbox the job's report names it, and its failure line is that line
+            if (d == null) LOG.warn("{} rejected, moved to .error/ ({} problem(s) in .error/{}.error.txt), first: {}", file.getName(),
+                    result.problems().size(), file.getName(), result.problems().get(0));
             throw new IllegalArgumentException(file.getName() + " rejected: " + result.problems().get(0));
         }
         return result;

@@ -1,25 +1,26 @@
 package dev.agentetl.stats;
 
-import dev.agentetl.db.Transactions;
 import dev.agentetl.runtime.JobReport;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * {@code refresh-stats}: tool_statistics through seed 002's update_tool_statistics(), and the daily
- * rollups. Incremental by default: only the days that received rows since the last watermark are
- * recomputed, each whole day replaced in one transaction; {@code --full} rebuilds everything.
+ * rollups, each one transaction on the route's jdbc endpoint ({@link RollupStatement}). Incremental by default:
+ * only the days that received rows since the last watermark are recomputed, each whole day replaced;
+ * {@code --full} rebuilds everything. These methods are the refresh-stats route's steps.
  */
 public final class StatsRefresher {
 
@@ -59,16 +60,6 @@ public final class StatsRefresher {
         }
     }
 
-    /** Refreshes every statistic, as the refresh-stats route's steps do one after the other. */
-    public JobReport refresh(Options options) throws SQLException {
-        Run run = begin(options);
-        toolStatistics(run);
-        for (Rollup r : Rollup.ALL) {
-            rollup(run, r.statistic());
-        }
-        return report(run);
-    }
-
     /** The route's first step: the request (none, from a schedule, means incremental). */
     public Run begin(Options options) {
         return new Run(options != null && options.full());
@@ -84,37 +75,21 @@ public final class StatsRefresher {
         return run;
     }
 
-    /** One daily rollup (tool_call_daily, model_session_daily, turn_outcome_daily), in one transaction. */
-    public Run rollup(Run run, String statistic) throws SQLException {
-        Rollup r = java.util.Arrays.stream(Rollup.ALL).filter(x -> x.statistic().equals(statistic)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no statistic " + statistic));
+    /**
+     * A daily rollup's refresh (tool_call_daily, model_session_daily, turn_outcome_daily) for the route's jdbc
+     * endpoint: returns its SQL ({@link RollupStatement}), one transaction, and sets its parameters as headers. The
+     * watermark bound and the watermark itself are read here, before that transaction's snapshot: the bound must be
+     * (see {@link dev.agentetl.db.OpenTransactions}), and a watermark that moved on while this refresh waited for the
+     * statistic's lock only makes it recompute a few days more. No watermark yet, or --full: every day is rebuilt.
+     */
+    public String statement(Exchange exchange, Run run, String statistic) throws SQLException {
+        Rollup r = Rollup.named(statistic);
+        OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        Long lastId = null;
+        OffsetDateTime lastTime = null;
+        OffsetDateTime bound;
         try (Connection c = dataSource.getConnection()) {
-            run.results.add(refresh(c, r, run.full));
-        }
-        return run;
-    }
-
-    /** The report: one line per statistic. */
-    public JobReport report(Run run) {
-        return new StatsReport(List.copyOf(run.results));
-    }
-
-    private Result refresh(Connection c, Rollup r, boolean full) throws SQLException {
-        long t0 = System.nanoTime();
-        OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
-        OffsetDateTime bound = dev.agentetl.db.OpenTransactions.oldestStart(c);
-        c.setAutoCommit(false);
-        try {
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                lock.setString(1, "refresh:" + r.statistic());
-                lock.execute();
-            }
-            try (PreparedStatement mem = c.prepareStatement("SELECT set_config('work_mem', ?, true)")) {
-                mem.setString(1, workMem);
-                mem.execute();
-            }
-            Long lastId = null;
-            OffsetDateTime lastTime = null;
+            bound = dev.agentetl.db.OpenTransactions.oldestStart(c);
             try (PreparedStatement ps = c.prepareStatement("SELECT last_id, last_time FROM stat_watermarks WHERE statistic = ?")) {
                 ps.setString(1, r.statistic());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -124,113 +99,39 @@ public final class StatsRefresher {
                     }
                 }
             }
-            boolean rebuild = full || (lastId == null && lastTime == null);
-            long scanned;
-            long written;
-            int days;
-            if (rebuild) {
-                exec(c, "DELETE FROM " + r.target());
-                written = insert(c, r, OffsetDateTime.parse("0001-01-01T00:00Z"), OffsetDateTime.parse("9999-01-01T00:00Z"));
-                // the rollup counts what it aggregated, so no second scan of the source is needed
-                scanned = count(c, "SELECT coalesce(sum(" + r.rowsColumn() + "), 0) FROM " + r.target(), List.of());
-                days = (int) count(c, "SELECT count(DISTINCT day) FROM " + r.target(), List.of());
-            } else {
-                TreeSet<LocalDate> touched = touchedDays(c, r, lastId, lastTime);
-                scanned = 0;
-                written = 0;
-                for (LocalDate day : touched) {
-                    OffsetDateTime from = day.atStartOfDay().atOffset(ZoneOffset.UTC);
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + r.target() + " WHERE day = ?")) {
-                        ps.setObject(1, day);
-                        ps.executeUpdate();
-                    }
-                    written += insert(c, r, from, from.plusDays(1));
-                    scanned += count(c, "SELECT coalesce(sum(" + r.rowsColumn() + "), 0) FROM " + r.target() + " WHERE day = ?",
-                            List.of(day));
-                }
-                days = touched.size();
-            }
-            saveWatermark(c, r, bound);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO stat_refreshes (statistic, full_rebuild, started_at, finished_at, days, rows_scanned, rows_written, watermark)
-                    SELECT ?, ?, ?, clock_timestamp(), ?, ?, ?, to_jsonb(w) FROM stat_watermarks w WHERE statistic = ?""")) {
-                ps.setString(1, r.statistic());
-                ps.setBoolean(2, rebuild);
-                ps.setObject(3, started);
-                ps.setInt(4, days);
-                ps.setLong(5, scanned);
-                ps.setLong(6, written);
-                ps.setString(7, r.statistic());
-                ps.executeUpdate();
-            }
-            c.commit();
-            return new Result(r.statistic(), rebuild, days, scanned, written, (System.nanoTime() - t0) / 1_000_000);
-        } catch (SQLException | RuntimeException e) {
-            Transactions.rollbackQuietly(c, e);
-            throw e;
-        } finally {
-            // a connection the server terminated is closed by now: its error, not this one, is the job's
-            if (!c.isClosed()) c.setAutoCommit(true);
         }
+        boolean rebuild = run.full || (lastId == null && lastTime == null);
+        boolean byId = r.idColumn() != null && lastId != null;
+        Message m = exchange.getMessage();
+        m.setHeader("statistic", r.statistic());
+        m.setHeader("workMem", workMem);
+        m.setHeader("bound", bound);
+        m.setHeader("started", started);
+        if (!rebuild) {
+            if (byId) m.setHeader("lastId", lastId);
+            else m.setHeader("lastTime", lastTime);
+        }
+        return RollupStatement.sql(r, rebuild, byId);
     }
 
-    /** Days with rows the last refresh did not see: by identity for id-keyed sources, else by time. */
-    private static TreeSet<LocalDate> touchedDays(Connection c, Rollup r, Long lastId, OffsetDateTime lastTime) throws SQLException {
-        String sql = r.idColumn() != null && lastId != null
-                ? "SELECT DISTINCT (" + r.timeColumn() + " AT TIME ZONE 'UTC')::date FROM " + r.source() + " WHERE " + r.idColumn() + " > ?"
-                : "SELECT DISTINCT (" + r.timeColumn() + " AT TIME ZONE 'UTC')::date FROM " + r.source() + " WHERE " + r.timeColumn() + " >= ?";
-        TreeSet<LocalDate> days = new TreeSet<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, r.idColumn() != null && lastId != null ? lastId : lastTime);
+    /** After a rollup's transaction committed: its figures, as it recorded them in stat_refreshes. */
+    public Run recorded(Run run, String statistic, OffsetDateTime started) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT full_rebuild, days, rows_scanned, rows_written, (extract(epoch FROM finished_at - started_at) * 1000)::bigint
+                FROM stat_refreshes WHERE statistic = ? AND started_at = ? ORDER BY id DESC LIMIT 1""")) {
+            ps.setString(1, statistic);
+            ps.setObject(2, started);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getObject(1) != null) days.add(rs.getObject(1, LocalDate.class));
-                }
+                if (!rs.next()) throw new IllegalStateException("the refresh of " + statistic + " recorded nothing");
+                run.results.add(new Result(statistic, rs.getBoolean(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
             }
         }
-        return days;
+        return run;
     }
 
-    /**
-     * The new watermark only covers rows older than the oldest open transaction: rows such a
-     * transaction writes (with lower ids, or times from its start) are seen next time.
-     */
-    private static void saveWatermark(Connection c, Rollup r, OffsetDateTime bound) throws SQLException {
-        String id = r.idColumn() == null ? "NULL::bigint"
-                : "(SELECT max(" + r.idColumn() + ") FROM " + r.source() + " WHERE " + r.timeColumn() + " < ?)";
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO stat_watermarks (statistic, last_id, last_time, refreshed_at) "
-                + "VALUES (?, " + id + ", ?, now()) ON CONFLICT (statistic) DO UPDATE SET last_id = EXCLUDED.last_id, "
-                + "last_time = EXCLUDED.last_time, refreshed_at = now()")) {
-            int i = 1;
-            ps.setString(i++, r.statistic());
-            if (r.idColumn() != null) ps.setObject(i++, bound);
-            ps.setObject(i, bound);
-            ps.executeUpdate();
-        }
-    }
-
-    private static long insert(Connection c, Rollup r, OffsetDateTime from, OffsetDateTime to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + r.target() + " (" + r.columns() + ") " + r.select())) {
-            ps.setObject(1, from);
-            ps.setObject(2, to);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static long count(Connection c, String sql, List<Object> params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.execute();
-        }
+    /** The report: one line per statistic. */
+    public JobReport report(Run run) {
+        return new StatsReport(List.copyOf(run.results));
     }
 
     /** The refresh report: one line per statistic. */
