@@ -83,7 +83,15 @@ public final class AgentEtlRuntime implements AutoCloseable {
      * {@code routes/scheduled/} on a clustered Quartz scheduler (the long-running mode, {@code run}).
      */
     public static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling) {
-        return start(config, command, scheduling, false);
+        return start(config, command, scheduling, false, false);
+    }
+
+    /**
+     * As {@link #start(AppConfig, String)} for a command that runs one job and stops: only the route files that
+     * job needs are loaded ({@link RouteFiles#forJob}), so {@link #run} takes that job (and what it calls) only.
+     */
+    public static AgentEtlRuntime startForJob(AppConfig config, String job) {
+        return start(config, job, false, false, true);
     }
 
     /**
@@ -91,14 +99,14 @@ public final class AgentEtlRuntime implements AutoCloseable {
      * {@code agent-etl migrate} would, its absent groups created.
      */
     public static AgentEtlRuntime startMigrated(AppConfig config, String command) {
-        return start(config, command, false, true);
+        return start(config, command, false, true, false);
     }
 
     public static AgentEtlRuntime startMigrated(AppConfig config, String command, boolean scheduling) {
-        return start(config, command, scheduling, true);
+        return start(config, command, scheduling, true, false);
     }
 
-    private static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling, boolean migrate) {
+    private static AgentEtlRuntime start(AppConfig config, String command, boolean scheduling, boolean migrate, boolean oneJob) {
         dev.agentetl.progress.ProgressReporter.configure(config);
         Path routes = config.installedPath("agent-etl.routes-dir");
         if (!Files.isDirectory(routes)) {
@@ -134,7 +142,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
                     throw new IllegalStateException("cannot run the schedule: " + notReady);
                 }
             }
-            runtime.bootCamel(routes);
+            runtime.bootCamel(routes, oneJob ? RouteFiles.forJob(routes, command) : RouteFiles.all(routes));
             if (scheduling) runtime.startCheckIn(config.getInt("agent-etl.schedule.checkin-ms"));
             return runtime;
         } catch (RuntimeException e) {
@@ -191,14 +199,18 @@ public final class AgentEtlRuntime implements AutoCloseable {
         }, intervalMs, intervalMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    private void bootCamel(Path routes) {
+    private void bootCamel(Path routes, java.util.List<Path> routeFiles) {
         main = new Main();
-        String include = "file:" + routes.toAbsolutePath() + "/*.yaml";
+        StringBuilder include = new StringBuilder("file:" + routes.toAbsolutePath() + "/*.yaml");
+        if (!routeFiles.isEmpty()) {
+            include.setLength(0);
+            for (Path f : routeFiles) include.append(include.isEmpty() ? "" : ",").append("file:").append(f.toAbsolutePath());
+        }
         if (schedules != null) {
-            include += ",file:" + routes.toAbsolutePath() + "/scheduled/*.yaml";
+            include.append(",file:").append(routes.toAbsolutePath()).append("/scheduled/*.yaml");
             main.bind("quartz", schedules.component());
         }
-        main.configure().withRoutesIncludePattern(include);
+        main.configure().withRoutesIncludePattern(include.toString());
         main.configure().setName("agent-etl");
         java.util.Properties properties = config.asProperties();
         if (management != null) {

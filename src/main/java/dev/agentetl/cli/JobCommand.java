@@ -52,7 +52,7 @@ abstract class JobCommand implements Callable<Integer> {
         try (StopSignals signals = cli.ownProcess ? StopSignals.install(job(), cli.err) : StopSignals.none()) {
             AgentEtlRuntime runtime;
             try {
-                runtime = AgentEtlRuntime.start(cli.config(), job());
+                runtime = AgentEtlRuntime.startForJob(cli.config(), job());
             } catch (RuntimeException e) {
                 if (!json) throw e;
                 return failed(doc.run(null, started, millisSince(t0)), e);

@@ -12,14 +12,19 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Writes to a file and computes its SHA-256 on a second thread, so hashing and disk writes overlap with
- * reading rows and formatting them. The queue is bounded: memory stays at a few chunks.
+ * reading rows and formatting them. The queue is bounded: memory stays at a few chunks, and the chunks go
+ * round (the writer hands each back once written) rather than a new zeroed 256 KB array per chunk, which for a
+ * 350 MB export was 1,400 arrays for the collector.
  */
 public final class HashingFileStream extends OutputStream {
 
     private static final int CHUNK = 1 << 18;
     private static final byte[] END = new byte[0];
 
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(8);
+    private static final int CHUNKS = 8;
+    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(CHUNKS);
+    /** Chunks written and free to fill again (a full one, or a shorter last one that is not reused). */
+    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS + 2);
     private final Thread worker;
     private final MessageDigest digest;
     private byte[] chunk = new byte[CHUNK];
@@ -47,6 +52,7 @@ public final class HashingFileStream extends OutputStream {
                 if (b == END) return;
                 digest.update(b);
                 out.write(b);
+                if (b.length == CHUNK) free.offer(b);
             }
         } catch (IOException e) {
             failure = e;
@@ -79,7 +85,8 @@ public final class HashingFileStream extends OutputStream {
     private void flushChunk() throws IOException {
         byte[] full = used == CHUNK ? chunk : java.util.Arrays.copyOf(chunk, used);
         put(full);
-        chunk = new byte[CHUNK];
+        byte[] next = free.poll();
+        chunk = next != null ? next : new byte[CHUNK];
         used = 0;
     }
 
