@@ -48,11 +48,9 @@ final class Beans {
         bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()).withEvents(configChanges));
         bind.accept("rulesImporter", rulesImporter);
         dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(), rt.sources()::forTable,
-                config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
-                // the export holds one connection for its snapshot while the slices take theirs
-                Math.min(config.getInt("agent-etl.export.connections"), config.getInt("agent-etl.db.pool-size") - 1), Long.parseLong(config.get("agent-etl.export.split-min-mb")) << 20);
+                dev.agentetl.export.ExportSettings.from(config));
         bind.accept("exporter", exporter);
-        bind.accept("scheduledExports", new dev.agentetl.export.ScheduledExports(exporter,
+        bind.accept("scheduledExports", new dev.agentetl.export.ScheduledExports(
                 config.get("agent-etl.schedule.export-snapshots.datasets", "")));
         String archiveDir = config.get("agent-etl.archive.dir", "");
         bind.accept("archiver", new dev.agentetl.archive.Archiver(rt.sources()::forTable, new dev.agentetl.archive.Archiver.Settings(
