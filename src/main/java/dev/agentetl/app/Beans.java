@@ -77,11 +77,7 @@ final class Beans {
                 zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone,
                 Long.parseLong(config.get("agent-etl.consolidate.bulk-min-rows")))
                 .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.LEARNING)));
-        String ingestZone = config.get("agent-etl.ingest.source-time-zone", "");
-        bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(),
-                ingestZone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : ingestZone,
-                config.getInt("agent-etl.ingest.busy-timeout-ms"), config.path("agent-etl.ingest.store"),
-                Long.parseLong(config.get("agent-etl.ingest.bulk-min-rows")))
+        bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(), dev.agentetl.ingest.IngestSettings.from(config))
                 .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.INTERACTIONS)));
         bind.accept("ingestBenchmark", new dev.agentetl.bench.IngestBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
