@@ -72,10 +72,8 @@ final class Beans {
                 config.getInt("agent-etl.dashboard.history-rows"), rt.database().describe()));
         bind.accept("statsBenchmark", new dev.agentetl.bench.StatsBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
-        String zone = config.get("agent-etl.consolidate.source-time-zone", "");
         bind.accept("consolidator", new dev.agentetl.consolidate.Consolidator(rt.dataSource(),
-                zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone,
-                Long.parseLong(config.get("agent-etl.consolidate.bulk-min-rows")))
+                dev.agentetl.consolidate.ConsolidateSettings.from(config))
                 .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.LEARNING)));
         bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(), dev.agentetl.ingest.IngestSettings.from(config))
                 .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.INTERACTIONS)));
