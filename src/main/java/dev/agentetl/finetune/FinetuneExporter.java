@@ -59,6 +59,13 @@ public final class FinetuneExporter {
             if (epochs != null && !epochs.isBlank() && !epochs.strip().equals("auto")) TrainingEstimate.epochs(epochs);
             license = license == null || license.isBlank() ? "other" : license.strip();
         }
+
+        /** The one place the fine-tuning keys are read (defaults documented in application.properties). */
+        public static Settings from(dev.agentetl.runtime.AppConfig config) {
+            return new Settings(config.getInt("agent-etl.finetune.max-tokens"), config.get("agent-etl.finetune.encoding"),
+                    config.under("agent-etl.finetune.redaction.rule."), config.under("agent-etl.finetune.redaction.profile."),
+                    config.get("agent-etl.finetune.epochs"), config.get("agent-etl.finetune.license"));
+        }
     }
 
     public FinetuneExporter(DataSource dataSource, Path defaultOut, Settings settings) {
