@@ -48,50 +48,32 @@ final class Beans {
         bind.accept("promptRegistry", new PromptRegistry(rt.dataSource()).withEvents(configChanges));
         bind.accept("rulesImporter", rulesImporter);
         dev.agentetl.export.Exporter exporter = new dev.agentetl.export.Exporter(rt.dataSource(), rt.sources()::forTable,
-                config.path("agent-etl.exports-dir"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
-                // the export holds one connection for its snapshot while the slices take theirs
-                Math.min(config.getInt("agent-etl.export.connections"), config.getInt("agent-etl.db.pool-size") - 1), Long.parseLong(config.get("agent-etl.export.split-min-mb")) << 20);
+                dev.agentetl.export.ExportSettings.from(config));
         bind.accept("exporter", exporter);
-        bind.accept("scheduledExports", new dev.agentetl.export.ScheduledExports(exporter,
+        bind.accept("scheduledExports", new dev.agentetl.export.ScheduledExports(
                 config.get("agent-etl.schedule.export-snapshots.datasets", "")));
-        String archiveDir = config.get("agent-etl.archive.dir", "");
-        bind.accept("archiver", new dev.agentetl.archive.Archiver(rt.sources()::forTable, new dev.agentetl.archive.Archiver.Settings(
-                archiveDir.isBlank() ? config.path("agent-etl.exports-dir").resolve("archive") : config.path("agent-etl.archive.dir"),
-                config.getInt("agent-etl.archive.batch-size"), Long.parseLong(config.get("agent-etl.export.rows-per-file")),
-                config.get("agent-etl.archive.compression"),
-                java.util.Arrays.stream(config.get("agent-etl.archive.datasets", "").split("[\\s,]+")).filter(s -> !s.isBlank()).toList(),
-                dev.agentetl.archive.ArchiveRequest.duration("agent-etl.archive.older-than", config.get("agent-etl.archive.older-than")))));
+        bind.accept("archiver", new dev.agentetl.archive.Archiver(rt.sources()::forTable, dev.agentetl.archive.ArchiveSettings.from(config)));
         bind.accept("exportBenchmark", new dev.agentetl.bench.ExportBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("statsRefresher", new dev.agentetl.stats.StatsRefresher(rt.dataSource(), config.get("agent-etl.stats.work-mem")));
-        bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(), config));
+        bind.accept("insightsGenerator", new dev.agentetl.insights.InsightsGenerator(rt.dataSource(),
+                dev.agentetl.insights.InsightSettings.from(config)));
         bind.accept("insightsBoard", new dev.agentetl.insights.InsightsBoard(rt.dataSource()));
         bind.accept("reportRunner", new dev.agentetl.reports.ReportRunner());
         // the report route's jdbc endpoint (jdbc:reportDataSource): the pool's connections, read-only
         bind.accept("reportDataSource", new dev.agentetl.reports.ReadOnlyDataSource(rt.dataSource()));
         bind.accept("dashboardWriter", new dev.agentetl.dashboard.DashboardWriter(rt.dataSource(), rt.sources()::forTable,
-                config.get("agent-etl.dashboard.out", "").isBlank() ? config.path("agent-etl.exports-dir").resolve("dashboard.html")
-                        : config.path("agent-etl.dashboard.out"), config.getInt("agent-etl.dashboard.days"),
-                config.getInt("agent-etl.dashboard.history-rows"), rt.database().describe()));
+                dev.agentetl.dashboard.DashboardSettings.from(config), rt.database().describe()));
         bind.accept("statsBenchmark", new dev.agentetl.bench.StatsBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("importBenchmark", new dev.agentetl.bench.ImportBenchmark(rt.dataSource(), rt.database(), config));
-        String zone = config.get("agent-etl.consolidate.source-time-zone", "");
         bind.accept("consolidator", new dev.agentetl.consolidate.Consolidator(rt.dataSource(),
-                zone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : zone,
-                Long.parseLong(config.get("agent-etl.consolidate.bulk-min-rows")))
+                dev.agentetl.consolidate.ConsolidateSettings.from(config))
                 .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.LEARNING)));
-        String ingestZone = config.get("agent-etl.ingest.source-time-zone", "");
-        bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(),
-                ingestZone.isEmpty() ? java.time.ZoneId.systemDefault().getId() : ingestZone,
-                config.getInt("agent-etl.ingest.busy-timeout-ms"), config.path("agent-etl.ingest.store"),
-                Long.parseLong(config.get("agent-etl.ingest.bulk-min-rows")))
+        bind.accept("ingester", new dev.agentetl.ingest.Ingester(rt.dataSource(), dev.agentetl.ingest.IngestSettings.from(config))
                 .ownsTargetsWhen(() -> requirements.createdByAgentEtl(dev.agentetl.db.Group.INTERACTIONS)));
         bind.accept("ingestBenchmark", new dev.agentetl.bench.IngestBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("legacyGenerator", new dev.agentetl.consolidate.LegacyGenerator(config.path("agent-etl.legacy-dir")));
         bind.accept("finetuneExporter", new dev.agentetl.finetune.FinetuneExporter(rt.dataSource(),
-                config.path("agent-etl.exports-dir"), new dev.agentetl.finetune.FinetuneExporter.Settings(
-                        config.getInt("agent-etl.finetune.max-tokens"), config.get("agent-etl.finetune.encoding"),
-                        config.under("agent-etl.finetune.redaction.rule."), config.under("agent-etl.finetune.redaction.profile."),
-                        config.get("agent-etl.finetune.epochs"), config.get("agent-etl.finetune.license"))));
+                config.path("agent-etl.exports-dir"), dev.agentetl.finetune.FinetuneExporter.Settings.from(config)));
         bind.accept("consolidateBenchmark", new dev.agentetl.bench.ConsolidateBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("finetuneBenchmark", new dev.agentetl.bench.FinetuneBenchmark(rt.dataSource(), rt.database(), config));
         bind.accept("inboxImporter", new InboxImporter(promptImporter, rulesImporter, config.path("agent-etl.inbox-dir"),

@@ -33,119 +33,161 @@ import java.util.function.Function;
  * {@code <dir>/<dataset>/<table>/dt=<day>/} by the export's writer, read back and checked (row count and key
  * checksum per table against the database's figures for the selection), and only then deleted, by the archived
  * keys, in batches: rows that arrived meanwhile are not in the files and are not touched. The manifest records how
- * far a run got, and the next run of the dataset finishes what a stopped one left ({@link ArchiveManifest}).
+ * far a run got, and the next run of the dataset finishes what a stopped one left ({@link ArchiveManifest}). Its
+ * steps are those of routes/archive.camel.yaml; their state travels between them in an {@link ArchiveRun}.
  */
 public final class Archiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'");
 
-    /** The archive's settings; {@code datasets} and {@code olderThan} are what a run without a request archives. */
-    public record Settings(Path dir, int batchSize, long rowsPerFile, String compression, List<String> datasets,
-                           Duration olderThan) {
-    }
-
     private final Function<String, DataSource> sourceOf;
-    private final Settings settings;
+    private final ArchiveSettings settings;
 
-    public Archiver(Function<String, DataSource> sourceOf, Settings settings) {
+    public Archiver(Function<String, DataSource> sourceOf, ArchiveSettings settings) {
         this.sourceOf = sourceOf;
         this.settings = settings;
     }
 
-    /** One dataset as asked; with no request (a schedule), every configured dataset, one failing not stopping the others. */
-    public JobReport archive(ArchiveRequest request) throws Exception {
-        if (request != null) {
-            return new ArchiveReport(List.of(run(request)), List.of());
-        }
-        List<ArchiveReport.Run> runs = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        if (settings.datasets().isEmpty()) problems.add("agent-etl.archive.datasets is empty: nothing to archive");
-        for (String dataset : settings.datasets()) {
-            try {
-                runs.add(run(new ArchiveRequest(dataset, settings.olderThan(), false, null, "schedule")));
-            } catch (Exception e) {
-                if (Cancellation.isCancellation(e)) throw e;
-                problems.add(dataset + ": " + Errors.oneLine(e));
-            }
-        }
-        return new ArchiveReport(runs, problems);
+    // ---- The steps of routes/archive.camel.yaml, in their order. The job's state is an ArchiveRun, the dataset's in
+    // ---- hand an ArchiveRun.Dataset, both in the exchange.
+
+    /** The datasets to archive: the one asked for, or with no request (a schedule) every configured one. */
+    public ArchiveRun plan(ArchiveRequest request) {
+        if (request != null) return new ArchiveRun(List.of(request), true);
+        ArchiveRun run = new ArchiveRun(settings.datasets().stream()
+                .map(d -> new ArchiveRequest(d, settings.olderThan(), false, null, "schedule")).toList(), false);
+        if (settings.datasets().isEmpty()) run.problems.add("agent-etl.archive.datasets is empty: nothing to archive");
+        return run;
     }
 
-    private ArchiveReport.Run run(ArchiveRequest request) throws Exception {
-        long started = System.nanoTime();
+    /** Dataset {@code index} of the job: its folder under the archive folder and the cutoff. */
+    public ArchiveRun.Dataset dataset(ArchiveRun run, int index) {
+        ArchiveRun.Dataset d = new ArchiveRun.Dataset(run.requests.get(index));
+        ArchiveRequest request = d.request;
         Path base = (request.outDir() != null ? request.outDir() : settings.dir()).toAbsolutePath().normalize();
-        Path folder = base.resolve(request.dataset()).normalize();
-        if (!base.equals(folder.getParent())) {
+        d.folder = base.resolve(request.dataset()).normalize();
+        if (!base.equals(d.folder.getParent())) {
             // a table may be named ".." or "a/b": its archive still goes into a folder of its own under the archive folder
             throw new IllegalArgumentException("dataset '" + request.dataset() + "' cannot be a folder of its own under " + base);
         }
-        OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(request.olderThan());
-        DataSource ds = sourceOf.apply(request.dataset());
-        try (Connection c = ds.getConnection()) {
-            // one archive of a dataset at a time, from finishing what an earlier one left to its last delete
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
-                lock.setString(1, "archive:" + request.dataset());
-                lock.execute();
-            }
-            try {
-                ArchiveScope scope = ArchiveScope.of(c, request.dataset());
-                List<String> finished = request.dryRun() ? List.of() : finishEarlier(c, scope, folder);
-                if (request.dryRun()) {
-                    List<ArchiveManifest.TablePart> counted = select(c, scope, cutoff, null, null, List.of());
-                    return new ArchiveReport.Run(request.dataset(), cutoff.toString(), true, null, null, counted, finished,
-                            millis(started), java.util.Map.of());
-                }
-                String id = ID.format(OffsetDateTime.now(ZoneOffset.UTC));
-                ArchiveManifest m = new ArchiveManifest();
-                m.archive_id = id;
-                m.dataset = request.dataset();
-                m.older_than = request.olderThan().toString();
-                m.cutoff = cutoff.toString();
-                m.created_at = OffsetDateTime.now(ZoneOffset.UTC).toString();
-                List<ParquetParts> written = new ArrayList<>();
-                m.tables = select(c, scope, cutoff, folder, id, written);
-                long selected = System.nanoTime();
-                if (m.tables.isEmpty()) {
-                    return new ArchiveReport.Run(request.dataset(), cutoff.toString(), false, null, null, List.of(), finished,
-                            millis(started), java.util.Map.of());
-                }
-                // complete files get their names, then the manifest: a stop in between leaves parts without a
-                // manifest, which the next run removes (no row was deleted)
-                try {
-                    for (ParquetParts p : written) p.publish();
-                    m.state = "written";
-                    m.write(folder);
-                } catch (IOException | RuntimeException e) {
-                    written.forEach(ParquetParts::abandon);
-                    throw e;
-                }
-                long[] phases;
-                try {
-                    phases = verifyAndDelete(c, scope, folder, m);
-                } catch (ReadBack.Mismatch e) {
-                    // nothing was deleted: the files and the manifest go, and the run fails saying why
-                    written.forEach(ParquetParts::abandon);
-                    Files.deleteIfExists(folder.resolve(ArchiveManifest.fileName(id)));
-                    throw new IllegalStateException("archive " + request.dataset() + ": the files did not read back as selected ("
-                            + e.getMessage() + "); nothing was deleted and the files are removed", e);
-                }
-                m.phase_millis.put("select_and_write", (selected - started) / 1_000_000);
-                m.phase_millis.put("read_back", phases[0]);
-                m.phase_millis.put("delete", phases[1]);
-                m.write(folder);
-                LOG.info("archive {} {}: {} rows archived and deleted", request.dataset(), id, m.tables.stream().mapToLong(t -> t.deleted).sum());
-                return new ArchiveReport.Run(request.dataset(), cutoff.toString(), false, id,
-                        folder.resolve(ArchiveManifest.fileName(id)).toString(), m.tables, finished, millis(started), m.phase_millis);
-            } finally {
+        d.cutoff = OffsetDateTime.now(ZoneOffset.UTC).minus(request.olderThan());
+        return d;
+    }
+
+    /** Lock the dataset: one archive of it at a time, from finishing what an earlier one left to its last delete. */
+    public void lockDataset(ArchiveRun.Dataset d) throws SQLException {
+        d.c = sourceOf.apply(d.request.dataset()).getConnection();
+        try (PreparedStatement lock = d.c.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+            lock.setString(1, "archive:" + d.request.dataset());
+            lock.execute();
+        }
+        d.locked = true;
+    }
+
+    /** Finish what an earlier run of the dataset left (its manifest tells how far it got); the tables the dataset covers. */
+    public void finishEarlier(ArchiveRun.Dataset d) throws Exception {
+        d.scope = ArchiveScope.of(d.c, d.request.dataset());
+        d.finished = d.request.dryRun() ? List.of() : finishEarlier(d.c, d.scope, d.folder);
+    }
+
+    /**
+     * Select the rows older than the cutoff in one snapshot (each table's count and key checksum) and write them to
+     * Parquet under hidden names; a dry run only counts, and a dataset with no row old enough is done here.
+     */
+    public void selectAndWrite(ArchiveRun.Dataset d) throws Exception {
+        ArchiveRequest request = d.request;
+        if (request.dryRun()) {
+            List<ArchiveManifest.TablePart> counted = select(d.c, d.scope, d.cutoff, null, null, List.of());
+            d.result = new ArchiveReport.Run(request.dataset(), d.cutoff.toString(), true, null, null, counted, d.finished,
+                    millis(d.started), java.util.Map.of());
+            return;
+        }
+        d.id = ID.format(OffsetDateTime.now(ZoneOffset.UTC));
+        ArchiveManifest m = d.manifest = new ArchiveManifest();
+        m.archive_id = d.id;
+        m.dataset = request.dataset();
+        m.older_than = request.olderThan().toString();
+        m.cutoff = d.cutoff.toString();
+        m.created_at = OffsetDateTime.now(ZoneOffset.UTC).toString();
+        m.tables = select(d.c, d.scope, d.cutoff, d.folder, d.id, d.written);
+        d.selected = System.nanoTime();
+        if (m.tables.isEmpty()) {
+            d.result = new ArchiveReport.Run(request.dataset(), d.cutoff.toString(), false, null, null, List.of(), d.finished,
+                    millis(d.started), java.util.Map.of());
+        }
+    }
+
+    /**
+     * Publish: complete files get their names, then the manifest (state written): a stop in between leaves parts
+     * without a manifest, which the next run removes (no row was deleted).
+     */
+    public void publish(ArchiveRun.Dataset d) throws IOException {
+        try {
+            for (ParquetParts p : d.written) p.publish();
+            d.manifest.state = "written";
+            d.manifest.write(d.folder);
+        } catch (IOException | RuntimeException e) {
+            d.written.forEach(ParquetParts::abandon);
+            throw e;
+        }
+    }
+
+    /**
+     * Read the files back and check them against the selection, then delete the archived rows by their keys in
+     * batches; the manifest records it. Files that do not read back as selected are removed and nothing is deleted.
+     */
+    public void readBackAndDelete(ArchiveRun.Dataset d) throws Exception {
+        ArchiveRequest request = d.request;
+        ArchiveManifest m = d.manifest;
+        long[] phases;
+        try {
+            phases = verifyAndDelete(d.c, d.scope, d.folder, m);
+        } catch (ReadBack.Mismatch e) {
+            // nothing was deleted: the files and the manifest go, and the run fails saying why
+            d.written.forEach(ParquetParts::abandon);
+            Files.deleteIfExists(d.folder.resolve(ArchiveManifest.fileName(d.id)));
+            throw new IllegalStateException("archive " + request.dataset() + ": the files did not read back as selected ("
+                    + e.getMessage() + "); nothing was deleted and the files are removed", e);
+        }
+        m.phase_millis.put("select_and_write", (d.selected - d.started) / 1_000_000);
+        m.phase_millis.put("read_back", phases[0]);
+        m.phase_millis.put("delete", phases[1]);
+        m.write(d.folder);
+        LOG.info("archive {} {}: {} rows archived and deleted", request.dataset(), d.id, m.tables.stream().mapToLong(t -> t.deleted).sum());
+        d.result = new ArchiveReport.Run(request.dataset(), d.cutoff.toString(), false, d.id,
+                d.folder.resolve(ArchiveManifest.fileName(d.id)).toString(), m.tables, d.finished, millis(d.started), m.phase_millis);
+    }
+
+    /** Whatever happened: the dataset's lock released and its connection closed. */
+    public void release(ArchiveRun.Dataset d) throws SQLException {
+        if (d == null || d.c == null) return;
+        try (Connection c = d.c) {
+            if (d.locked) {
                 try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
-                    unlock.setString(1, "archive:" + request.dataset());
+                    unlock.setString(1, "archive:" + d.request.dataset());
                     unlock.execute();
                 } catch (SQLException e) {
                     LOG.debug("archive lock not released: {}", e.getMessage()); // the session is gone, and the lock with it
                 }
             }
         }
+    }
+
+    /** The dataset done: its result joins the job's. */
+    public void archived(ArchiveRun run, ArchiveRun.Dataset d) {
+        run.runs.add(d.result);
+    }
+
+    /** A dataset failed: the job fails when it was the one asked for (or on a stop); a schedule's run notes it and goes on. */
+    public void failed(ArchiveRun run, int index, Exception e) throws Exception {
+        if (run.asked || Cancellation.isCancellation(e)) throw e;
+        run.problems.add(run.requests.get(index).dataset() + ": " + Errors.oneLine(e));
+    }
+
+    /** The job's report: each dataset's archive, and the problems of those that failed. */
+    public JobReport report(ArchiveRun run) {
+        return new ArchiveReport(run.runs, run.problems);
     }
 
     /**

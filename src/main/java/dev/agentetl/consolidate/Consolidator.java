@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * The {@code consolidate} job: legacy learner tables into the unified rl_* / agent_* / ui_* / sys_* tables.
  * Each table is staged, transformed and reconciled in one transaction that also records its checkpoint
  * (tables sharing one lineage-keyed target: one transaction, a savepoint each, see {@link TargetGroups}),
- * so a run that stops between tables resumes where it stopped, and a table that fails leaves nothing.
+ * so a run that stops between tables resumes where it stopped, and a table that fails leaves nothing. Its steps
+ * are those of routes/consolidate.camel.yaml; a run's state travels between them in a {@link ConsolidateRun}.
  */
 public final class Consolidator {
 
@@ -34,16 +35,15 @@ public final class Consolidator {
         void committed(String table);
     }
 
-    /** The default of agent-etl.consolidate.bulk-min-rows. */
-    public static final long DEFAULT_BULK_MIN_ROWS = 50_000;
-
     private final DataSource dataSource;
     private final String defaultZone;
     private final long bulkMinRows;
     private AfterTable afterTable = t -> { };
 
-    public Consolidator(DataSource dataSource, String defaultZone) {
-        this(dataSource, defaultZone, DEFAULT_BULK_MIN_ROWS);
+    public Consolidator(DataSource dataSource, ConsolidateSettings settings) {
+        this.dataSource = dataSource;
+        this.defaultZone = settings.defaultZone();
+        this.bulkMinRows = settings.bulkMinRows();
     }
 
     /**
@@ -62,142 +62,183 @@ public final class Consolidator {
         return this;
     }
 
-    /** @param bulkMinRows rows an insert into one target must bring to be done as a bulk load ({@link BulkLoad}); 0: never */
-    public Consolidator(DataSource dataSource, String defaultZone, long bulkMinRows) {
-        this.dataSource = dataSource;
-        this.defaultZone = defaultZone;
-        this.bulkMinRows = bulkMinRows;
-    }
-
     void afterTable(AfterTable hook) {
         this.afterTable = hook;
     }
 
-    public ConsolidationReport consolidate(ConsolidateRequest request) throws Exception {
-        if (request.verifyOnly()) {
-            return verify(request.runId(), false);
-        }
+    // ---- The steps of routes/consolidate.camel.yaml, in their order. Each takes the run's state (ConsolidateRun)
+    // ---- from the exchange.
+
+    /** Validate the request: the source time zone is known. */
+    public ConsolidateRun validate(ConsolidateRequest request) {
         String zone = request.sourceTimeZone() == null || request.sourceTimeZone().isBlank() ? defaultZone : request.sourceTimeZone();
-        try {
-            ZoneId.of(zone);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("--source-time-zone: unknown time zone '" + zone + "'");
-        }
-        LegacySource source = LegacySource.parse(request.from(), dataSource);
-        LegacySource.Probe probe = source.probe();
-        checkNoDuplicates(probe);
-        if (request.dryRun()) {
-            return plan(source, probe, zone);
-        }
-        try (Connection lock = dataSource.getConnection()) {
-            try (PreparedStatement ps = lock.prepareStatement("SELECT pg_try_advisory_lock(hashtext('agent-etl consolidate'))");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    throw new IllegalStateException("another consolidate is running on this database");
-                }
+        if (!request.verifyOnly()) {
+            try {
+                ZoneId.of(zone);
+            } catch (Exception e) {
+                throw new IllegalArgumentException("--source-time-zone: unknown time zone '" + zone + "'");
             }
-            return run(source, probe, zone, request.dropLegacy());
+        }
+        return new ConsolidateRun(request, zone);
+    }
+
+    /** Verify an earlier run, reading only (--verify). */
+    public ConsolidationReport verify(ConsolidateRun run) throws SQLException {
+        run.report = verify(run.request.runId(), false);
+        return run.report;
+    }
+
+    /** Probe the source: its legacy tables, each in the layout it has; a table found twice is refused. */
+    public void probe(ConsolidateRun run) throws Exception {
+        run.source = LegacySource.parse(run.request.from(), dataSource);
+        run.probe = run.source.probe();
+        checkNoDuplicates(run.probe);
+    }
+
+    /** What a run would do (--dry-run): each table, its layout, rows and targets. */
+    public ConsolidationReport plan(ConsolidateRun run) throws SQLException {
+        run.report = plan(run.source, run.probe, run.zone);
+        return run.report;
+    }
+
+    /** One consolidation of a database at a time: a session lock, held to the end of the run. */
+    public void lock(ConsolidateRun run) throws SQLException {
+        run.lock = dataSource.getConnection();
+        try (PreparedStatement ps = run.lock.prepareStatement("SELECT pg_try_advisory_lock(hashtext('agent-etl consolidate'))");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                throw new IllegalStateException("another consolidate is running on this database");
+            }
         }
     }
 
-    private ConsolidationReport run(LegacySource source, LegacySource.Probe probe, String zone, boolean dropLegacy) throws Exception {
-        List<String> notes = new ArrayList<>();
-        List<String> problems = new ArrayList<>(probe.problems());
-        long runId;
-        Set<String> done = new TreeSet<>();
+    /**
+     * Open the run: the earlier run of this source that stopped part-way is resumed (its reconciled tables kept), or
+     * a new one recorded; the tables still to do grouped into units (a table, or those sharing one target).
+     */
+    public void openRun(ConsolidateRun run) throws Exception {
+        LegacySource source = run.source;
+        run.problems = new ArrayList<>(run.probe.problems());
         try (Connection c = dataSource.getConnection()) {
             Long resumable = resumable(c, source.describe());
             if (resumable != null) {
-                runId = resumable;
+                run.runId = resumable;
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT source_table FROM consolidation_tables WHERE run_id = ? AND status = 'reconciled'")) {
-                    ps.setLong(1, runId);
+                    ps.setLong(1, run.runId);
                     try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) done.add(rs.getString(1));
+                        while (rs.next()) run.done.add(rs.getString(1));
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE consolidation_runs SET status = 'running', error = NULL WHERE id = ?")) {
-                    ps.setLong(1, runId);
+                    ps.setLong(1, run.runId);
                     ps.executeUpdate();
                 }
-                notes.add("resumed run " + runId + ": " + done.size() + " table(s) were done before it stopped");
+                run.notes.add("resumed run " + run.runId + ": " + run.done.size() + " table(s) were done before it stopped");
             } else {
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO consolidation_runs (source, options) VALUES (?, ?::jsonb) RETURNING id")) {
                     ps.setString(1, source.describe());
-                    ps.setString(2, JSON.writeValueAsString(Map.of("source_time_zone", zone)));
+                    ps.setString(2, JSON.writeValueAsString(Map.of("source_time_zone", run.zone)));
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
-                        runId = rs.getLong(1);
+                        run.runId = rs.getLong(1);
                     }
                 }
             }
         }
-        List<Reconciliation.Result> results = new ArrayList<>();
-        TableConsolidation job = new TableConsolidation(ownsTargets() ? bulkMinRows : 0);
+        run.job = new TableConsolidation(ownsTargets() ? bulkMinRows : 0);
         List<LegacySource.Found> pending = new ArrayList<>();
-        for (LegacySource.Found f : probe.tables()) {
-            if (done.contains(f.table())) {
+        for (LegacySource.Found f : run.probe.tables()) {
+            if (run.done.contains(f.table())) {
                 try (Connection c = dataSource.getConnection()) {
-                    results.add(Reconciliation.compute(c, runId, f, stagingRejects(c, runId, f.lineage())));
+                    run.results.add(Reconciliation.compute(c, run.runId, f, stagingRejects(c, run.runId, f.lineage())));
                 }
             } else {
                 pending.add(f);
             }
         }
+        run.units = TargetGroups.units(pending);
         // rows read from the legacy tables, a table at a time, out of their row counts
         long total = 0;
         for (LegacySource.Found f : pending) total += sourceRows(source, f);
-        try (Progress progress = Progress.start("consolidate", "rows", total)) {
-            for (TargetGroups.Unit unit : TargetGroups.units(pending)) {
-                progress.note(unit.tables().stream().map(LegacySource.Found::table).collect(java.util.stream.Collectors.joining(", ")));
-                int before = results.size();
-                runUnit(job, runId, source, unit, zone, results, problems);
-                long read = 0;
-                for (Reconciliation.Result r : results.subList(before, results.size())) read += r.read();
-                progress.step(read);
-            }
-        }
+        run.progress = Progress.start("consolidate", "rows", total);
+    }
+
+    /**
+     * Consolidate unit {@code index}: each table staged (copied as it is into schema legacy), transformed by SQL into
+     * its targets and reconciled to the row, in one transaction with its checkpoint (see {@link #runUnit}).
+     */
+    public void consolidateUnit(ConsolidateRun run, int index) throws Exception {
+        TargetGroups.Unit unit = run.units.get(index);
+        run.progress.note(unit.tables().stream().map(LegacySource.Found::table).collect(java.util.stream.Collectors.joining(", ")));
+        int before = run.results.size();
+        runUnit(run.job, run.runId, run.source, unit, run.zone, run.results, run.problems);
+        long read = 0;
+        for (Reconciliation.Result r : run.results.subList(before, run.results.size())) read += r.read();
+        run.progress.step(read);
+    }
+
+    /** Finish the run: its status (failed with the problems found, if any) and the learners it holds. */
+    public void finish(ConsolidateRun run) throws Exception {
+        run.progress.close();
+        run.progress = null;
         // the report lists tables as the source holds them, whatever order they were done in
-        List<String> order = probe.tables().stream().map(LegacySource.Found::label).toList();
-        results.sort(java.util.Comparator.comparingInt(r -> order.indexOf(r.file() + ":" + r.table())));
-        if (!probe.ignored().isEmpty()) {
-            notes.add("not learner tables, left alone: " + String.join(", ", probe.ignored()));
+        List<String> order = run.probe.tables().stream().map(LegacySource.Found::label).toList();
+        run.results.sort(java.util.Comparator.comparingInt(r -> order.indexOf(r.file() + ":" + r.table())));
+        if (!run.probe.ignored().isEmpty()) {
+            run.notes.add("not learner tables, left alone: " + String.join(", ", run.probe.ignored()));
         }
         long learners;
         try (Connection c = dataSource.getConnection()) {
             learners = Reconciliation.count(c, "SELECT count(*) FROM rl_learner");
-            long rejects = results.stream().mapToLong(Reconciliation.Result::rejected).sum();
+            long rejects = run.results.stream().mapToLong(Reconciliation.Result::rejected).sum();
             if (rejects > 0) {
-                problems.add(rejects + " row(s) rejected, listed with their reasons in consolidation_rejects (run_id = " + runId + ")");
+                run.problems.add(rejects + " row(s) rejected, listed with their reasons in consolidation_rejects (run_id = " + run.runId + ")");
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE consolidation_runs SET status = ?, finished_at = now(), error = ? WHERE id = ?")) {
-                ps.setString(1, problems.isEmpty() ? "succeeded" : "failed");
-                ps.setString(2, problems.isEmpty() ? null : String.join("; ", problems));
-                ps.setLong(3, runId);
+                ps.setString(1, run.problems.isEmpty() ? "succeeded" : "failed");
+                ps.setString(2, run.problems.isEmpty() ? null : String.join("; ", run.problems));
+                ps.setLong(3, run.runId);
                 ps.executeUpdate();
             }
         }
-        notes.add("rl_learner: " + learners + " learner(s)");
-        if (dropLegacy) {
-            if (!problems.isEmpty()) {
-                notes.add("legacy tables kept: --drop-legacy needs a run without problems");
-            } else {
-                ConsolidationReport verified = verify(runId, true);
-                if (!verified.problems().isEmpty()) {
-                    problems.addAll(verified.problems());
-                } else {
-                    drop(source, probe, runId);
-                    notes.add("verified, then dropped the legacy tables: "
-                            + (source instanceof LegacySource.Postgres ? "the originals in " + source.describe() + " and " : "")
-                            + "the staged copies (legacy_<table> in agent-etl's schema)");
-                }
-            }
+        run.notes.add("rl_learner: " + learners + " learner(s)");
+    }
+
+    /** With --drop-legacy and no problem: the run verified again, then the legacy tables and staged copies dropped. */
+    public void dropLegacy(ConsolidateRun run) throws Exception {
+        if (!run.request.dropLegacy()) return;
+        if (!run.problems.isEmpty()) {
+            run.notes.add("legacy tables kept: --drop-legacy needs a run without problems");
+            return;
         }
-        String title = "consolidate " + source.describe() + " (run " + runId + ", source time zone " + zone + ")";
-        return new ConsolidationReport(title, results, List.of(), notes, problems, job.phaseMillis());
+        ConsolidationReport verified = verify(run.runId, true);
+        if (!verified.problems().isEmpty()) {
+            run.problems.addAll(verified.problems());
+        } else {
+            drop(run.source, run.probe, run.runId);
+            run.notes.add("verified, then dropped the legacy tables: "
+                    + (run.source instanceof LegacySource.Postgres ? "the originals in " + run.source.describe() + " and " : "")
+                    + "the staged copies (legacy_<table> in agent-etl's schema)");
+        }
+    }
+
+    /** The run's report: each table reconciled (or not), notes and problems, phase timings. */
+    public ConsolidationReport report(ConsolidateRun run) {
+        String title = "consolidate " + run.source.describe() + " (run " + run.runId + ", source time zone " + run.zone + ")";
+        run.report = new ConsolidationReport(title, run.results, List.of(), run.notes, run.problems, run.job.phaseMillis());
+        return run.report;
+    }
+
+    /** Whatever happened: the progress bar ended and the lock's connection closed (which releases the lock). */
+    public void release(ConsolidateRun run) throws SQLException {
+        if (run == null) return;
+        try (Connection lock = run.lock) {
+            if (run.progress != null) run.progress.close();
+        }
     }
 
     /**

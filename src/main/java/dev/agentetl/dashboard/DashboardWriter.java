@@ -32,13 +32,12 @@ public final class DashboardWriter {
     private final int historyRows;
     private final String database;
 
-    public DashboardWriter(DataSource home, Function<String, DataSource> sourceOf, Path defaultOut, int defaultDays, int historyRows,
-                           String database) {
+    public DashboardWriter(DataSource home, Function<String, DataSource> sourceOf, DashboardSettings settings, String database) {
         this.home = home;
         this.sourceOf = sourceOf;
-        this.defaultOut = defaultOut;
-        this.defaultDays = defaultDays;
-        this.historyRows = historyRows;
+        this.defaultOut = settings.out();
+        this.defaultDays = settings.days();
+        this.historyRows = settings.historyRows();
         this.database = database;
     }
 

@@ -26,9 +26,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Streams one dataset from a server-side cursor (autocommit off, read-only, fetch size from the row
- * width) into part files under {@code <out>/<dataset>/<format>/dt=<day>/}, renamed only when complete,
- * then writes the manifest, the exports row and, for incremental exports, the new watermark.
+ * The export job's steps (routes/export.camel.yaml): streams one dataset from a server-side cursor (autocommit off,
+ * read-only, fetch size from the row width) into part files under {@code <out>/<dataset>/<format>/dt=<day>/},
+ * renamed only when complete, then writes the manifest, the exports row and, for incremental exports, the new
+ * watermark. The state of an export travels between the steps in an {@link ExportRun}; this bean holds none.
  */
 public final class Exporter {
 
@@ -45,16 +46,8 @@ public final class Exporter {
     private final int connections;
     private final long splitMinBytes;
 
-    public Exporter(DataSource dataSource, Path defaultOut, long rowsPerFile) {
-        this(dataSource, defaultOut, rowsPerFile, 1, Long.MAX_VALUE);
-    }
-
-    /**
-     * @param connections   how many connections export one table at once, each a block range of it
-     * @param splitMinBytes tables smaller than this are exported over one connection
-     */
-    public Exporter(DataSource dataSource, Path defaultOut, long rowsPerFile, int connections, long splitMinBytes) {
-        this(dataSource, name -> dataSource, defaultOut, rowsPerFile, connections, splitMinBytes);
+    public Exporter(DataSource dataSource, ExportSettings settings) {
+        this(dataSource, name -> dataSource, settings);
     }
 
     /**
@@ -62,215 +55,255 @@ public final class Exporter {
      *                 name when the group lives in a database of its own, else the home pool. The export's
      *                 records (exports row, watermark, lock) stay in agent-etl's schema in the home database.
      */
-    public Exporter(DataSource dataSource, java.util.function.Function<String, DataSource> sourceOf, Path defaultOut,
-                    long rowsPerFile, int connections, long splitMinBytes) {
+    public Exporter(DataSource dataSource, java.util.function.Function<String, DataSource> sourceOf, ExportSettings settings) {
         this.dataSource = dataSource;
         this.sourceOf = sourceOf;
-        this.defaultOut = defaultOut;
-        this.rowsPerFile = rowsPerFile;
-        this.connections = Math.max(1, connections);
-        this.splitMinBytes = splitMinBytes;
+        this.defaultOut = settings.exportsDir();
+        this.rowsPerFile = settings.rowsPerFile();
+        this.connections = settings.connections();
+        this.splitMinBytes = settings.splitMinBytes();
     }
 
-    public ExportReport export(ExportRequest request) throws Exception {
+    // ---- The steps of routes/export.camel.yaml, in their order. Each takes the export's state (ExportRun) from the
+    // ---- exchange; the lock to record steps are one unit (route export-steps), tried again together.
+
+    /** Validate the request: what it asks for is possible, before any connection is taken. */
+    public ExportRun.Plan validate(ExportRequest request) throws IOException {
         Cancellation.throwIfRequested();
         long started = System.nanoTime();
-        OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
-        DataSource sourceDs = request.queryFile() != null ? dataSource : sourceOf.apply(request.dataset());
-        try (Connection c = dataSource.getConnection();
-             Connection other = sourceDs == dataSource ? null : sourceDs.getConnection()) {
-            // the rows come from src (the dataset's database), the records of the export go to c (agent-etl's)
-            Connection src = other == null ? c : other;
-            String datasetName;
-            String userSql = null; // a --query: run read-only (ReadOnlyQuery), never as agent-etl's own login
-            Dataset dataset = null;
-            boolean filtered = !request.where().isEmpty() || request.since() != null || request.until() != null;
-            if (request.queryFile() != null) {
-                if (filtered || request.incremental()) {
-                    throw new IllegalArgumentException("--query takes no filters; put them in the query");
+        boolean filtered = !request.where().isEmpty() || request.since() != null || request.until() != null;
+        if (request.queryFile() == null) return new ExportRun.Plan(request, null, null, filtered, started);
+        if (filtered || request.incremental()) {
+            throw new IllegalArgumentException("--query takes no filters; put them in the query");
+        }
+        String sql = Files.readString(request.queryFile()).strip();
+        if (sql.endsWith(";")) sql = sql.substring(0, sql.length() - 1);
+        // a --query is run read-only (ReadOnlyQuery), never as agent-etl's own login
+        return new ExportRun.Plan(request, sql, ExportRequest.datasetOfQueryFile(request.queryFile()), false, started);
+    }
+
+    /** A new attempt of the export: its state, holding nothing yet. */
+    public ExportRun begin(ExportRun.Plan plan) {
+        return new ExportRun(plan);
+    }
+
+    /**
+     * Lock the dataset: connections (the rows come from the dataset's database, the records go to agent-etl's), the
+     * dataset looked up, one export of a dataset and format at a time, what an earlier export left cleaned up, and
+     * what the export holds decided.
+     */
+    public void lockDataset(ExportRun run) throws Exception {
+        ExportRequest request = run.request;
+        run.sourceDs = request.queryFile() != null ? dataSource : sourceOf.apply(request.dataset());
+        run.c = dataSource.getConnection();
+        run.other = run.sourceDs == dataSource ? null : run.sourceDs.getConnection();
+        Connection c = run.c;
+        Connection src = run.src = run.other == null ? c : run.other;
+        Dataset dataset = null;
+        if (run.plan.userSql() != null) {
+            run.datasetName = run.plan.queryDataset();
+        } else {
+            dataset = run.dataset = Dataset.lookup(src, request.dataset());
+            run.datasetName = dataset.name();
+            if (request.incremental()) {
+                if (dataset.timeColumn().isEmpty()) {
+                    throw new IllegalArgumentException("dataset " + run.datasetName + " has no time column for --incremental");
                 }
-                String sql = Files.readString(request.queryFile()).strip();
-                if (sql.endsWith(";")) sql = sql.substring(0, sql.length() - 1);
-                datasetName = ExportRequest.datasetOfQueryFile(request.queryFile());
-                userSql = sql;
+                if (run.plan.filtered()) {
+                    throw new IllegalArgumentException("--incremental continues the dataset's folder from its watermark and "
+                            + "takes no --where, --since or --until; export a filtered extract without --incremental");
+                }
+            }
+        }
+        String datasetName = run.datasetName;
+        Path out = request.outDir() != null ? request.outDir() : defaultOut;
+        Path base = out.toAbsolutePath().normalize();
+        if (datasetName.isEmpty() || !base.equals(base.resolve(datasetName).normalize().getParent())) {
+            // a relation may be named "..": its files still go into a folder of its own under --out
+            throw new IllegalArgumentException("dataset '" + datasetName + "' cannot be a folder of its own under " + out);
+        }
+        run.datasetFolder = new ExportFolder(out.resolve(datasetName).resolve(request.format().extension()));
+        run.folder = out.resolve(datasetName).resolve(request.format().extension()).resolve("dt=" + run.startedAt.toLocalDate());
+        // SIGTERM or Ctrl-C from here until the rows are written: the statement it waits for is cancelled (the
+        // dataset's lock, the sampling, the rows) and what the export wrote is removed; once the rows are
+        // written it finishes (see writeParts)
+        run.onStop = Cancellation.onRequest(() -> cancel(c, src));
+        // One export of a dataset and format at a time, from before it looks at the folder until its files are
+        // published, its row recorded and the files it replaces removed: a session lock, held across commits
+        run.lockKey = "export:" + datasetName + ":" + request.format();
+        Cancellation.throwIfRequested();
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+            lock.setString(1, run.lockKey);
+            lock.execute();
+        }
+        run.locked = true;
+        run.datasetFolder.cleanUp(c, datasetName, request.format().extension());
+        // what the export holds: an extract its filters; the chain (no filters) its rows up to the watermark
+        // (from the last one for an incremental export) and the tail after it (see ExportFolder); a query
+        // is a snapshot of what it reads, prepared once its exports row is open
+        run.since = request.since();
+        run.upper = request.until();
+        if (run.plan.userSql() != null) {
+            run.kind = ExportFolder.Kind.SNAPSHOT;
+            run.filters = Map.of("query_file", request.queryFile().toString());
+        } else if (run.plan.filtered()) {
+            run.kind = ExportFolder.Kind.EXTRACT;
+            run.query = ExportQuery.of(dataset, run.since, run.upper, request.where());
+            run.filters = run.query.filters();
+        } else {
+            run.since = request.incremental() ? Watermarks.last(c, datasetName, request.format().extension()) : null;
+            run.kind = run.since == null ? ExportFolder.Kind.SNAPSHOT : ExportFolder.Kind.INCREMENTAL;
+            if (dataset.timeColumn().isPresent()) {
+                run.upper = dev.agentetl.db.OpenTransactions.oldestStart(src);
+                run.query = ExportQuery.of(dataset, run.since, run.upper, Map.of(), run.since == null);
+                run.tail = ExportQuery.of(dataset, run.upper, null, Map.of());
             } else {
-                dataset = Dataset.lookup(src, request.dataset());
-                datasetName = dataset.name();
-                if (request.incremental()) {
-                    if (dataset.timeColumn().isEmpty()) {
-                        throw new IllegalArgumentException("dataset " + datasetName + " has no time column for --incremental");
-                    }
-                    if (filtered) {
-                        throw new IllegalArgumentException("--incremental continues the dataset's folder from its watermark and "
-                                + "takes no --where, --since or --until; export a filtered extract without --incremental");
-                    }
-                }
+                run.query = ExportQuery.of(dataset, null, null, Map.of());
             }
-            Path out = request.outDir() != null ? request.outDir() : defaultOut;
-            Path base = out.toAbsolutePath().normalize();
-            if (datasetName.isEmpty() || !base.equals(base.resolve(datasetName).normalize().getParent())) {
-                // a relation may be named "..": its files still go into a folder of its own under --out
-                throw new IllegalArgumentException("dataset '" + datasetName + "' cannot be a folder of its own under " + out);
-            }
-            ExportFolder datasetFolder = new ExportFolder(out.resolve(datasetName).resolve(request.format().extension()));
-            Path folder = out.resolve(datasetName).resolve(request.format().extension()).resolve("dt=" + startedAt.toLocalDate());
-            // SIGTERM or Ctrl-C from here until the rows are written: the statement it waits for is cancelled (the
-            // dataset's lock, the sampling, the rows) and what the export wrote is removed; once the rows are
-            // written it finishes (see export below)
-            Cancellation.Registration onStop = Cancellation.onRequest(() -> cancel(c, src));
-            // One export of a dataset and format at a time, from before it looks at the folder until its files are
-            // published, its row recorded and the files it replaces removed: a session lock, held across commits
-            String lockKey = "export:" + datasetName + ":" + request.format();
-            boolean locked = false;
-            try {
-                Cancellation.throwIfRequested();
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
-                    lock.setString(1, lockKey);
-                    lock.execute();
-                }
-                locked = true;
-                datasetFolder.cleanUp(c, datasetName, request.format().extension());
-                // what the export holds: an extract its filters; the chain (no filters) its rows up to the watermark
-                // (from the last one for an incremental export) and the tail after it (see ExportFolder); a query
-                // is a snapshot of what it reads, prepared once its exports row is open
-                ExportFolder.Kind kind;
-                ExportQuery query = null;
-                ExportQuery tail = null;
-                OffsetDateTime since = request.since();
-                OffsetDateTime upper = request.until();
-                Map<String, Object> filters;
-                if (userSql != null) {
-                    kind = ExportFolder.Kind.SNAPSHOT;
-                    filters = Map.of("query_file", request.queryFile().toString());
-                } else if (filtered) {
-                    kind = ExportFolder.Kind.EXTRACT;
-                    query = ExportQuery.of(dataset, since, upper, request.where());
-                    filters = query.filters();
-                } else {
-                    since = request.incremental() ? Watermarks.last(c, datasetName, request.format().extension()) : null;
-                    kind = since == null ? ExportFolder.Kind.SNAPSHOT : ExportFolder.Kind.INCREMENTAL;
-                    if (dataset.timeColumn().isPresent()) {
-                        upper = dev.agentetl.db.OpenTransactions.oldestStart(src);
-                        query = ExportQuery.of(dataset, since, upper, Map.of(), since == null);
-                        tail = ExportQuery.of(dataset, upper, null, Map.of());
-                    } else {
-                        query = ExportQuery.of(dataset, null, null, Map.of());
-                    }
-                    filters = Map.of();
-                }
-                return export(request, c, src, sourceDs, dataset, datasetName, userSql, kind, query, tail, since, upper, filters,
-                        datasetFolder, folder, startedAt, started, onStop);
-            } finally {
-                onStop.close(); // no cancel reaches the statements below
-                if (locked) {
-                    // a query may have taken session locks of its own (it cannot keep a setting: its transaction was
-                    // rolled back): they go with the dataset's lock, so none outlives the export on the pooled connection
-                    unlock(c, userSql != null ? "SELECT pg_advisory_unlock_all()" : "SELECT pg_advisory_unlock(hashtext(?))", lockKey);
-                }
-            }
+            run.filters = Map.of();
         }
     }
 
     /**
-     * The export itself, under the dataset's lock: rows into hidden files, then published, recorded, replacing.
-     * Until its rows are written a stop request ({@code onStop}) cancels what it waits for, and it is then recorded
-     * as cancelled with its files removed; after that it runs to its end.
+     * Open the snapshot: the exports row (running), a read-only transaction on each connection, the query of a
+     * --query file prepared, the table's block ranges (slices) and the fetch size from its row width.
      */
-    private ExportReport export(ExportRequest request, Connection c, Connection src, DataSource sourceDs, Dataset dataset,
-                                String datasetName, String userSql, ExportFolder.Kind kind, ExportQuery query, ExportQuery tail,
-                                OffsetDateTime since, OffsetDateTime upper, Map<String, Object> filters,
-                                ExportFolder datasetFolder, Path folder, OffsetDateTime startedAt, long started,
-                                Cancellation.Registration onStop) throws Exception {
-        long exportId = ExportRows.start(c, request.format().extension(), datasetName, JSON.writeValueAsString(filters),
-                folder, request.actor());
-        Slices slices = null;
-        PartFiles tailParts = null;
-        Path manifestFile = folder.resolve(ExportFolder.manifestName(exportId));
-        boolean manifestWritten = false;
+    public void openSnapshot(ExportRun run) throws Exception {
+        ExportRequest request = run.request;
+        Connection c = run.c;
+        Connection src = run.src;
+        run.exportId = ExportRows.start(c, request.format().extension(), run.datasetName, JSON.writeValueAsString(run.filters),
+                run.folder, request.actor());
+        run.manifestFile = run.folder.resolve(ExportFolder.manifestName(run.exportId));
+        Cancellation.throwIfRequested();
+        if (Files.exists(run.manifestFile)) {
+            // export ids count per database: another database's export with this id wrote here; never overwrite it
+            throw new IllegalStateException(run.manifestFile + " already exists, written by another database's export with the "
+                    + "same id; choose another --out folder (or move the old output away)");
+        }
+        c.setAutoCommit(false);
+        run.columns = run.dataset == null ? null : run.dataset.columns();
+        if (run.plan.userSql() != null) {
+            ReadOnlyQuery.Prepared prepared = ReadOnlyQuery.prepare(c, run.plan.userSql(), run.filters);
+            run.query = prepared.query();
+            run.columns = prepared.columns();
+        }
+        // the stored row width decides the fetch size and whether rows formatted here are split
+        if (src != c) src.setAutoCommit(false);
+        double width = run.dataset == null ? 0 : rowWidth(src, run.dataset);
+        // a group's own database has a small pool of its own: one connection reads it
+        run.slices = new Slices(run.folder, run.exportId, request.format().extension(),
+                BlockRanges.of(src, run.dataset, src == c ? slicesFor(request.format(), width) : 1, splitMinBytes));
+        run.fetch = fetchSize(width);
+    }
+
+    /**
+     * Write the parts: every slice (and the tail after the watermark) into hidden part files, one progress bar for
+     * the export. The last moment the export can stop: past it, it finishes and is recorded as succeeded.
+     */
+    public void writeParts(ExportRun run) throws Exception {
+        ExportRequest request = run.request;
+        Connection c = run.c;
+        Connection src = run.src;
+        // one bar (or log line) for the export, fed by every slice; the planner's row count is the total of a snapshot
+        try (Progress progress = Progress.start("export " + run.datasetName + " " + request.format().extension(), "rows",
+                run.kind == ExportFolder.Kind.SNAPSHOT && run.dataset != null ? estimatedRows(src, run.dataset) : 0)) {
+            run.rows = run.slices.size() == 1
+                    ? exportSlice(src, run.query, request, run.columns, run.fetch, run.slices.parts(0), true, progress)
+                    : exportSlices(run.sourceDs, src, run.query, request, run.columns, run.fetch, run.slices, progress);
+            if (run.tail != null) {
+                // the rows already stamped at or after the watermark, in files of their own that the next export replaces
+                run.tailParts = new PartFiles(run.folder, ExportFolder.tailPrefix(run.exportId), request.format().extension());
+                run.rows += exportSlice(src, run.tail, request, run.columns, run.fetch, run.tailParts, false, progress);
+            }
+        }
+        run.onStop.close();
+        Cancellation.throwIfRequested();
+        if (src != c) {
+            src.commit();
+            src.setAutoCommit(true);
+        }
+        if (run.plan.userSql() != null) {
+            // nothing a query did outlives it: not a setting (set_config); its session locks go with the dataset's
+            c.rollback();
+        } else {
+            c.commit();
+        }
+        c.setAutoCommit(true);
+    }
+
+    /** Write the manifest: the parts published (renamed to their names), then the manifest naming them, atomically. */
+    public void writeManifest(ExportRun run) throws Exception {
+        run.body = run.slices.all();
+        run.tailFiles = run.tailParts == null ? List.of() : run.tailParts.parts();
+        List<Long> replaces = run.datasetFolder.replaced(run.exportId, run.kind);
+        run.manifest = manifest(run.exportId, run.datasetName, run.request, run.kind, run.filters, run.since, run.upper, run.body,
+                run.tailFiles, replaces, run.startedAt, run.dataset);
+        // published, then recorded: a process stopped in between leaves files the next export removes (ExportFolder)
+        run.slices.publish();
+        if (run.tailParts != null) run.tailParts.publish();
+        ExportFolder.write(run.manifestFile, run.manifest);
+        run.manifestWritten = true;
+    }
+
+    /** Record it: the exports row succeeded with the new watermark, the files it replaces removed; the report. */
+    public ExportReport record(ExportRun run) throws Exception {
+        finishRow(run.c, run.exportId, run.rows, run.body, run.tailFiles, run.manifest, run.dataset, run.upper, run.request, run.kind);
         try {
-            Cancellation.throwIfRequested();
-            if (Files.exists(manifestFile)) {
-                // export ids count per database: another database's export with this id wrote here; never overwrite it
-                throw new IllegalStateException(manifestFile + " already exists, written by another database's export with the "
-                        + "same id; choose another --out folder (or move the old output away)");
-            }
-            c.setAutoCommit(false);
-            List<Column> columns = dataset == null ? null : dataset.columns();
-            if (userSql != null) {
-                ReadOnlyQuery.Prepared prepared = ReadOnlyQuery.prepare(c, userSql, filters);
-                query = prepared.query();
-                columns = prepared.columns();
-            }
-            // the stored row width decides the fetch size and whether rows formatted here are split
-            if (src != c) src.setAutoCommit(false);
-            double width = dataset == null ? 0 : rowWidth(src, dataset);
-            // a group's own database has a small pool of its own: one connection reads it
-            slices = new Slices(folder, exportId, request.format().extension(),
-                    BlockRanges.of(src, dataset, src == c ? slicesFor(request.format(), width) : 1, splitMinBytes));
-            int fetch = fetchSize(width);
-            long rows;
-            // one bar (or log line) for the export, fed by every slice; the planner's row count is the total of a snapshot
-            try (Progress progress = Progress.start("export " + datasetName + " " + request.format().extension(), "rows",
-                    kind == ExportFolder.Kind.SNAPSHOT && dataset != null ? estimatedRows(src, dataset) : 0)) {
-                rows = slices.size() == 1
-                        ? exportSlice(src, query, request, columns, fetch, slices.parts(0), true, progress)
-                        : exportSlices(sourceDs, src, query, request, columns, fetch, slices, progress);
-                if (tail != null) {
-                    // the rows already stamped at or after the watermark, in files of their own that the next export replaces
-                    tailParts = new PartFiles(folder, ExportFolder.tailPrefix(exportId), request.format().extension());
-                    rows += exportSlice(src, tail, request, columns, fetch, tailParts, false, progress);
+            run.datasetFolder.replace(run.exportId, run.kind);
+        } catch (Exception e) {
+            // recorded as succeeded: the next export of the dataset finishes the replacement
+            LOG.warn("export {}: the files it replaces are not all removed yet: {}", run.exportId, e.getMessage());
+        }
+        List<PartFiles.Part> all = new ArrayList<>(run.body);
+        all.addAll(run.tailFiles);
+        run.report = new ExportReport(run.exportId, run.datasetName, run.request.format(), run.rows, all, run.folder.toString(),
+                run.manifestFile.toString(), (System.nanoTime() - run.started) / 1_000_000, run.manifest);
+        return run.report;
+    }
+
+    /**
+     * A step failed (or the export was cancelled): what it wrote is removed and its exports row marked failed with
+     * why, on another connection when its own is gone; then the failure goes on (a --query refused by the database
+     * as a write is told as such).
+     */
+    public void failed(ExportRun run, Exception e) throws Exception {
+        if (run == null || run.exportId == null) throw e;
+        if (run.onStop != null) run.onStop.close(); // no cancel reaches the statements that record the failure
+        if (run.manifestWritten) Files.deleteIfExists(run.manifestFile);
+        if (run.slices != null) run.slices.abandon();
+        if (run.tailParts != null) run.tailParts.abandon();
+        endQuietly(run.src == run.c ? null : run.src, e);
+        endQuietly(run.c, e);
+        // cancelled or failed, with why; on another connection when the export's own is gone (or closed just
+        // above), never left running
+        ExportRows.fail(dataSource, run.c, run.exportId, e);
+        RuntimeException refused = run.plan.userSql() == null ? null : ReadOnlyQuery.refusal(e);
+        if (refused != null) throw refused;
+        throw e;
+    }
+
+    /** Whatever happened: the export's row let go, the dataset's lock released, the connections back to the pool. */
+    public void release(ExportRun run) throws SQLException {
+        if (run == null) return;
+        try {
+            if (run.exportId != null) ExportRows.release(run.c, run.exportId);
+        } finally {
+            if (run.onStop != null) run.onStop.close(); // no cancel reaches the statements below
+            try {
+                if (run.locked) {
+                    // a query may have taken session locks of its own (it cannot keep a setting: its transaction was
+                    // rolled back): they go with the dataset's lock, so none outlives the export on the pooled connection
+                    unlock(run.c, run.plan.userSql() != null ? "SELECT pg_advisory_unlock_all()" : "SELECT pg_advisory_unlock(hashtext(?))",
+                            run.lockKey);
+                }
+            } finally {
+                try {
+                    if (run.other != null) run.other.close();
+                } finally {
+                    if (run.c != null) run.c.close();
                 }
             }
-            onStop.close();
-            // the last moment the export can stop: past it, it finishes and is recorded as succeeded
-            Cancellation.throwIfRequested();
-            if (src != c) {
-                src.commit();
-                src.setAutoCommit(true);
-            }
-            if (userSql != null) {
-                // nothing a query did outlives it: not a setting (set_config); its session locks go with the dataset's
-                c.rollback();
-            } else {
-                c.commit();
-            }
-            c.setAutoCommit(true);
-            List<PartFiles.Part> body = slices.all();
-            List<PartFiles.Part> tailFiles = tailParts == null ? List.of() : tailParts.parts();
-            List<Long> replaces = datasetFolder.replaced(exportId, kind);
-            Map<String, Object> manifest = manifest(exportId, datasetName, request, kind, filters, since, upper, body, tailFiles,
-                    replaces, startedAt, dataset);
-            // published, then recorded: a process stopped in between leaves files the next export removes (ExportFolder)
-            slices.publish();
-            if (tailParts != null) tailParts.publish();
-            ExportFolder.write(manifestFile, manifest);
-            manifestWritten = true;
-            finishRow(c, exportId, rows, body, tailFiles, manifest, dataset, upper, request, kind);
-            try {
-                datasetFolder.replace(exportId, kind);
-            } catch (Exception e) {
-                // recorded as succeeded: the next export of the dataset finishes the replacement
-                LOG.warn("export {}: the files it replaces are not all removed yet: {}", exportId, e.getMessage());
-            }
-            List<PartFiles.Part> all = new ArrayList<>(body);
-            all.addAll(tailFiles);
-            return new ExportReport(exportId, datasetName, request.format(), rows, all, folder.toString(),
-                    manifestFile.toString(), (System.nanoTime() - started) / 1_000_000, manifest);
-        } catch (Exception e) {
-            onStop.close(); // no cancel reaches the statements that record the failure
-            if (manifestWritten) Files.deleteIfExists(manifestFile);
-            if (slices != null) slices.abandon();
-            if (tailParts != null) tailParts.abandon();
-            endQuietly(src == c ? null : src, e);
-            endQuietly(c, e);
-            // cancelled or failed, with why; on another connection when the export's own is gone (or closed just
-            // above), never left running
-            ExportRows.fail(dataSource, c, exportId, e);
-            RuntimeException refused = userSql == null ? null : ReadOnlyQuery.refusal(e);
-            if (refused != null) throw refused;
-            throw e;
-        } finally {
-            ExportRows.release(c, exportId);
         }
     }
 

@@ -19,11 +19,9 @@ public final class ScheduledExports {
     public record Entry(String dataset, ExportFormat format, boolean incremental) {
     }
 
-    private final Exporter exporter;
     private final List<Entry> entries;
 
-    public ScheduledExports(Exporter exporter, String datasets) {
-        this.exporter = exporter;
+    public ScheduledExports(String datasets) {
         this.entries = parse(datasets);
     }
 
@@ -91,24 +89,6 @@ public final class ScheduledExports {
 
     private static ExportRequest request(Entry e) {
         return new ExportRequest(e.dataset(), null, e.format(), null, null, Map.of(), e.incremental(), null, "snappy", "schedule");
-    }
-
-    /** Every configured export here, one after the other (what the route does through direct:export). */
-    public JobReport run() {
-        List<ExportReport> done = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        if (entries.isEmpty()) {
-            problems.add("agent-etl.schedule.export-snapshots.datasets is empty: nothing to export");
-        }
-        for (Entry e : entries) {
-            try {
-                done.add(exporter.export(new ExportRequest(e.dataset(), null, e.format(), null, null, Map.of(),
-                        e.incremental(), null, "snappy", "schedule")));
-            } catch (Exception ex) {
-                problems.add(e.dataset() + ":" + e.format().name().toLowerCase(Locale.ROOT) + ": " + Errors.oneLine(ex));
-            }
-        }
-        return new Report(done, problems);
     }
 
     record Report(List<ExportReport> exports, List<String> problems) implements JobReport {

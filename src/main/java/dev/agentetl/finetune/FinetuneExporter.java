@@ -59,6 +59,13 @@ public final class FinetuneExporter {
             if (epochs != null && !epochs.isBlank() && !epochs.strip().equals("auto")) TrainingEstimate.epochs(epochs);
             license = license == null || license.isBlank() ? "other" : license.strip();
         }
+
+        /** The one place the fine-tuning keys are read (defaults documented in application.properties). */
+        public static Settings from(dev.agentetl.runtime.AppConfig config) {
+            return new Settings(config.getInt("agent-etl.finetune.max-tokens"), config.get("agent-etl.finetune.encoding"),
+                    config.under("agent-etl.finetune.redaction.rule."), config.under("agent-etl.finetune.redaction.profile."),
+                    config.get("agent-etl.finetune.epochs"), config.get("agent-etl.finetune.license"));
+        }
     }
 
     public FinetuneExporter(DataSource dataSource, Path defaultOut, Settings settings) {
@@ -67,85 +74,132 @@ public final class FinetuneExporter {
         this.settings = settings;
     }
 
-    public FinetuneReport export(FinetuneRequest request) throws Exception {
+    // ---- The steps of routes/finetune.camel.yaml, in their order; from the snapshot to the record they are one unit
+    // ---- (route finetune-steps), tried again as a whole. Each takes the export's state (FinetuneRun) from the exchange.
+
+    /** Validate the request: its redaction profile, the token encoding and limit, before any connection is taken. */
+    public FinetuneRun.Plan validate(FinetuneRequest request) {
         long started = System.nanoTime();
-        OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
         Redactor redactor = Redactor.profile(request.redaction(), settings.rules(), settings.profiles());
         String encoding = TextProcessor.type(settings.encoding()).getName();
         int maxTokens = request.maxTokens() != null ? request.maxTokens() : settings.maxTokens();
-        try (Connection c = dataSource.getConnection()) {
-            SourceQueries queries = SourceQueries.resolve(c, request);
-            Map<String, Object> filters = queries.describe();
-            Map<String, ArrayNode> registry = registryTools(c);
-            Path parent = (request.outDir() != null ? request.outDir() : defaultOut).resolve("finetune")
-                    .resolve(request.format()).resolve("dt=" + startedAt.toLocalDate());
-            long exportId = ExportRows.start(c, "finetune", "finetune", MANIFEST.writeValueAsString(filters), parent, request.actor());
-            String name = String.format("finetune-%06d", exportId);
-            Path temp = parent.resolve("." + name + ".inprogress");
-            Path folder = parent.resolve(name);
-            try {
-                if (Files.exists(folder)) throw collision(folder);
-                Files.createDirectories(temp);
-                c.setAutoCommit(false);
-                try (Statement st = c.createStatement()) {
-                    st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-                }
-                List<String> ruleNames = redactor.rules().stream().map(Redactor.Rule::name).toList();
-                try (Statement st = c.createStatement()) {
-                    // examples come in the tables' physical order (a plain sequential scan; no parallel or synchronized
-                    // scan, no index order): deterministic for the same data without sorting the wide rows
-                    st.execute("SET LOCAL synchronize_seqscans = off; SET LOCAL max_parallel_workers_per_gather = 0; "
-                            + "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off; SET LOCAL jit = off");
-                }
-                ExamplePipeline run;
-                List<SplitFiles.FileFacts> facts;
-                boolean parquet = request.format().equals("parquet");
-                try (SplitFiles files = new SplitFiles(temp, parquet)) {
-                    run = new ExamplePipeline(() -> new ExamplePreparer(new TextProcessor(redactor, settings.encoding()),
-                            ruleNames.size()), new SeenExamples(c), files, maxTokens, request.validationRatio(), ruleNames, parquet);
-                    SourceQueries.Query telemetry = request.telemetry() ? queries.telemetry(c) : null;
-                    SourceQueries.Query sessions = request.sessions() ? queries.sessions(c) : null;
-                    SourceQueries.Query pairs = request.preferences() ? queries.preferencePairs(c) : null;
-                    // source rows read (llm_call rows, session messages), out of the planner's estimate of the queries
-                    try (Progress progress = Progress.start("finetune", "rows",
-                            estimate(c, telemetry) + estimate(c, sessions) + estimate(c, pairs));
-                         OrderedWorkers workers = new OrderedWorkers(WORKERS, run::accept)) {
-                        if (telemetry != null) streamTelemetry(c, telemetry, registry, run, workers, progress);
-                        if (sessions != null) streamSessions(c, sessions, registry, run, workers, progress);
-                        if (pairs != null) streamPairs(c, pairs, registry, run, workers, progress);
-                        workers.finish();
-                    }
-                    facts = files.finish();
-                }
-                c.commit();
-                c.setAutoCommit(true);
-                TrainingEstimate training = TrainingEstimate.of(settings.epochs(), run.train, run.validation, run.trainTokens,
-                        request.validationRatio());
-                training.warnings().forEach(w -> LOG.warn("finetune: {}", w));
-                Map<String, Object> manifest = manifest(exportId, request, filters, redactor, encoding, maxTokens, run,
-                        facts, startedAt);
-                manifest.put("training_estimate", training.describe());
-                manifest.put("warnings", training.warnings());
-                Files.writeString(temp.resolve("README.md"), DatasetCard.render(request.format(), filters,
-                        request.validationRatio(), redactor.name(), encoding, maxTokens, run, facts, training, settings.license()));
-                Files.writeString(temp.resolve("_manifest.json"), MANIFEST.writeValueAsString(manifest));
-                Files.move(temp, folder, StandardCopyOption.ATOMIC_MOVE);
-                long millis = (System.nanoTime() - started) / 1_000_000;
-                finishRow(c, exportId, run.train + run.validation, facts, manifest, folder);
-                return new FinetuneReport(exportId, folder.toString(), request.format(), run.candidates, run.train,
-                        run.validation, run.duplicates, new LinkedHashMap<>(run.rejected), run.replacements(),
-                        run.tokens.describe(), facts, List.copyOf(run.samples), millis, manifest, training);
-            } catch (Exception e) {
-                if (!c.getAutoCommit()) {
-                    Transactions.rollbackQuietly(c, e);
-                    c.setAutoCommit(true);
-                }
-                deleteQuietly(temp);
-                ExportRows.fail(dataSource, c, exportId, e);
-                throw e;
-            } finally {
-                ExportRows.release(c, exportId);
+        return new FinetuneRun.Plan(request, redactor, encoding, maxTokens, started);
+    }
+
+    /** A new attempt of the export: its state, holding nothing yet. */
+    public FinetuneRun begin(FinetuneRun.Plan plan) {
+        return new FinetuneRun(plan);
+    }
+
+    /**
+     * Open the snapshot: the source queries resolved, the registry's tools, the exports row (running), the folder
+     * written under a hidden name, and one REPEATABLE READ transaction reading the tables in their physical order.
+     */
+    public void openSnapshot(FinetuneRun run) throws Exception {
+        FinetuneRequest request = run.request;
+        Connection c = run.c = dataSource.getConnection();
+        run.queries = SourceQueries.resolve(c, request);
+        run.filters = run.queries.describe();
+        run.registry = registryTools(c);
+        Path parent = (request.outDir() != null ? request.outDir() : defaultOut).resolve("finetune")
+                .resolve(request.format()).resolve("dt=" + run.startedAt.toLocalDate());
+        run.exportId = ExportRows.start(c, "finetune", "finetune", MANIFEST.writeValueAsString(run.filters), parent, request.actor());
+        String name = String.format("finetune-%06d", run.exportId);
+        run.temp = parent.resolve("." + name + ".inprogress");
+        run.folder = parent.resolve(name);
+        if (Files.exists(run.folder)) throw collision(run.folder);
+        Files.createDirectories(run.temp);
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        }
+        try (Statement st = c.createStatement()) {
+            // examples come in the tables' physical order (a plain sequential scan; no parallel or synchronized
+            // scan, no index order): deterministic for the same data without sorting the wide rows
+            st.execute("SET LOCAL synchronize_seqscans = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+                    + "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off; SET LOCAL jit = off");
+        }
+    }
+
+    /**
+     * Write the examples: the source rows streamed, built into examples on the workers (validated, redacted,
+     * deduplicated, counted in tokens) and split by conversation into the train / validation files.
+     */
+    public void writeExamples(FinetuneRun run) throws Exception {
+        FinetuneRequest request = run.request;
+        Connection c = run.c;
+        Redactor redactor = run.plan.redactor();
+        List<String> ruleNames = redactor.rules().stream().map(Redactor.Rule::name).toList();
+        boolean parquet = request.format().equals("parquet");
+        try (SplitFiles files = new SplitFiles(run.temp, parquet)) {
+            ExamplePipeline pipeline = run.pipeline = new ExamplePipeline(() -> new ExamplePreparer(new TextProcessor(redactor,
+                    settings.encoding()), ruleNames.size()), new SeenExamples(c), files, run.plan.maxTokens(), request.validationRatio(),
+                    ruleNames, parquet);
+            SourceQueries.Query telemetry = request.telemetry() ? run.queries.telemetry(c) : null;
+            SourceQueries.Query sessions = request.sessions() ? run.queries.sessions(c) : null;
+            SourceQueries.Query pairs = request.preferences() ? run.queries.preferencePairs(c) : null;
+            // source rows read (llm_call rows, session messages), out of the planner's estimate of the queries
+            try (Progress progress = Progress.start("finetune", "rows",
+                    estimate(c, telemetry) + estimate(c, sessions) + estimate(c, pairs));
+                 OrderedWorkers workers = new OrderedWorkers(WORKERS, pipeline::accept)) {
+                if (telemetry != null) streamTelemetry(c, telemetry, run.registry, pipeline, workers, progress);
+                if (sessions != null) streamSessions(c, sessions, run.registry, pipeline, workers, progress);
+                if (pairs != null) streamPairs(c, pairs, run.registry, pipeline, workers, progress);
+                workers.finish();
             }
+            run.facts = files.finish();
+        }
+        run.c.commit();
+        run.c.setAutoCommit(true);
+    }
+
+    /** Write the dataset card and manifest, then move the folder into place: published only when complete. */
+    public void writeManifest(FinetuneRun run) throws Exception {
+        FinetuneRequest request = run.request;
+        ExamplePipeline pipeline = run.pipeline;
+        run.training = TrainingEstimate.of(settings.epochs(), pipeline.train, pipeline.validation, pipeline.trainTokens,
+                request.validationRatio());
+        run.training.warnings().forEach(w -> LOG.warn("finetune: {}", w));
+        run.manifest = manifest(run.exportId, request, run.filters, run.plan.redactor(), run.plan.encoding(), run.plan.maxTokens(),
+                pipeline, run.facts, run.startedAt);
+        run.manifest.put("training_estimate", run.training.describe());
+        run.manifest.put("warnings", run.training.warnings());
+        Files.writeString(run.temp.resolve("README.md"), DatasetCard.render(request.format(), run.filters,
+                request.validationRatio(), run.plan.redactor().name(), run.plan.encoding(), run.plan.maxTokens(), pipeline, run.facts,
+                run.training, settings.license()));
+        Files.writeString(run.temp.resolve("_manifest.json"), MANIFEST.writeValueAsString(run.manifest));
+        Files.move(run.temp, run.folder, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Record it: the exports row succeeded; the report. */
+    public FinetuneReport record(FinetuneRun run) throws Exception {
+        ExamplePipeline pipeline = run.pipeline;
+        long millis = (System.nanoTime() - run.plan.startedNanos()) / 1_000_000;
+        finishRow(run.c, run.exportId, pipeline.train + pipeline.validation, run.facts, run.manifest, run.folder);
+        run.report = new FinetuneReport(run.exportId, run.folder.toString(), run.request.format(), pipeline.candidates, pipeline.train,
+                pipeline.validation, pipeline.duplicates, new LinkedHashMap<>(pipeline.rejected), pipeline.replacements(),
+                pipeline.tokens.describe(), run.facts, List.copyOf(pipeline.samples), millis, run.manifest, run.training);
+        return run.report;
+    }
+
+    /** A step failed: the transaction rolled back, the hidden folder removed, the exports row failed with why; the failure goes on. */
+    public void failed(FinetuneRun run, Exception e) throws Exception {
+        if (run == null || run.exportId == null) throw e;
+        Connection c = run.c;
+        if (!c.getAutoCommit()) {
+            Transactions.rollbackQuietly(c, e);
+            c.setAutoCommit(true);
+        }
+        deleteQuietly(run.temp);
+        ExportRows.fail(dataSource, c, run.exportId, e);
+        throw e;
+    }
+
+    /** Whatever happened: the exports row let go and the connection back to the pool. */
+    public void release(FinetuneRun run) throws SQLException {
+        if (run == null || run.c == null) return;
+        try (Connection c = run.c) {
+            if (run.exportId != null) ExportRows.release(c, run.exportId);
         }
     }
 

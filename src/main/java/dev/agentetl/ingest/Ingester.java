@@ -23,10 +23,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code ingest} job: VibeAgent's SQLite store into the interactions group. The file is read with
+ * The {@code ingest} job's steps (routes/ingest.camel.yaml): VibeAgent's SQLite store into the interactions group. The file is read with
  * SQLite's own driver, read-only, in one read transaction (a consistent snapshot while the agent keeps
  * writing; a writer holding the file is waited for, then reported). The whole run is one PostgreSQL
- * transaction: all of it or nothing, rejected rows named with their reason and the rest kept.
+ * transaction: all of it or nothing, rejected rows named with their reason and the rest kept. The state of a run
+ * travels between the steps in an {@link IngestRun}; this bean holds none.
  */
 public final class Ingester {
 
@@ -39,23 +40,15 @@ public final class Ingester {
 
     private final Path configuredStore;
 
-    /** The default of agent-etl.ingest.bulk-min-rows. */
-    public static final long DEFAULT_BULK_MIN_ROWS = 50_000;
-
     private final long bulkMinRows;
     private java.util.function.BooleanSupplier ownsTargets = () -> false;
 
-    public Ingester(DataSource dataSource, String defaultZone, int busyMillis, Path configuredStore) {
-        this(dataSource, defaultZone, busyMillis, configuredStore, DEFAULT_BULK_MIN_ROWS);
-    }
-
-    /** @param bulkMinRows new rows a table must bring for its indexes and keys to be set aside while it is written (0: never) */
-    public Ingester(DataSource dataSource, String defaultZone, int busyMillis, Path configuredStore, long bulkMinRows) {
+    public Ingester(DataSource dataSource, IngestSettings settings) {
         this.dataSource = dataSource;
-        this.defaultZone = defaultZone;
-        this.busyMillis = busyMillis;
-        this.configuredStore = configuredStore;
-        this.bulkMinRows = bulkMinRows;
+        this.defaultZone = settings.defaultZone();
+        this.busyMillis = settings.busyMillis();
+        this.configuredStore = settings.store();
+        this.bulkMinRows = settings.bulkMinRows();
     }
 
     /**
@@ -67,130 +60,178 @@ public final class Ingester {
         return this;
     }
 
-    /** No request (a scheduled run): the configured store, incrementally. */
-    public IngestReport ingest(IngestRequest request) throws Exception {
+    // ---- The steps of routes/ingest.camel.yaml, in their order. Each takes the run's state (IngestRun) from the
+    // ---- exchange; from opening the store to the record they are one unit (route ingest-steps), one transaction.
+
+    /** Validate the request: the store is a SQLite file and the zone is known, before anything is read. No request (a
+     * scheduled run): the configured store, incrementally. */
+    public IngestRun.Plan validate(IngestRequest request) throws Exception {
         if (request == null) request = new IngestRequest("sqlite:" + configuredStore, null, false, false);
         long started = System.nanoTime();
         Path file = storePath(request.from());
         String zone = request.sourceTimeZone() != null ? request.sourceTimeZone() : defaultZone;
         java.time.ZoneId.of(zone); // an unknown zone is refused before anything is read
-        String store = file.toRealPath().toString();
-        Map<String, Long> phases = new LinkedHashMap<>();
-        long[] mark = {started};
-        try (StoreSnapshot snapshot = StoreSnapshot.of(file, busyMillis)) {
-            lap(phases, "snapshot", mark);
-            Connection src = snapshot.connection();
-            List<String> present = tables(src);
-            Map<StoreTable, List<String>> found = probe(src, file, present);
-            lap(phases, "schema", mark);
-            List<String> notes = new ArrayList<>();
-            List<String> renamed = found.keySet().stream().filter(t -> !t.inGroup()).map(StoreTable::name).toList();
-            if (!renamed.isEmpty()) {
-                notes.add(String.join(", ", renamed) + " ingested into vibeagent_<table> in agent-etl's schema (these names are taken here)");
+        return new IngestRun.Plan(request, file, zone, file.toRealPath().toString(), started);
+    }
+
+    /** A new attempt of the ingest: its state, holding nothing yet. */
+    public IngestRun begin(IngestRun.Plan plan) {
+        return new IngestRun(plan);
+    }
+
+    /** Open the store's snapshot: read-only, one read transaction (a writer holding the file is waited for). */
+    public void openStore(IngestRun run) throws Exception {
+        run.snapshot = StoreSnapshot.of(run.plan.file(), busyMillis);
+        run.src = run.snapshot.connection();
+        lap(run, "snapshot");
+    }
+
+    /** Check the tables: the seed's tables the store has, each with the seed's columns; the others noted. */
+    public void checkTables(IngestRun run) throws SQLException {
+        run.present = tables(run.src);
+        run.found = new ArrayList<>(probe(run.src, run.plan.file(), run.present).entrySet());
+        lap(run, "schema");
+        List<String> renamed = run.found.stream().map(Map.Entry::getKey).filter(t -> !t.inGroup()).map(StoreTable::name).toList();
+        if (!renamed.isEmpty()) {
+            run.notes.add(String.join(", ", renamed) + " ingested into vibeagent_<table> in agent-etl's schema (these names are taken here)");
+        }
+    }
+
+    /**
+     * Open the transaction: one ingest of a store at a time (a transaction lock), the ingest_runs row, the store's
+     * id and zone for the staging SQL; the key map is read on a connection of its own, ids resolved on a third.
+     */
+    public void openTransaction(IngestRun run) throws Exception {
+        run.pg = dataSource.getConnection();
+        run.keys = dataSource.getConnection();
+        run.ids = dataSource.getConnection();
+        Connection pg = run.pg;
+        pg.setAutoCommit(false);
+        run.keys.setAutoCommit(false); // the key map is streamed with a cursor
+        run.keys.setReadOnly(true);
+        try (PreparedStatement ps = pg.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            ps.setString(1, "ingest:" + run.plan.store()); // one ingest of a store at a time
+            ps.execute();
+        }
+        run.runId = startRun(pg, run.plan.store(), run.plan.zone(), run.request);
+        String storeId = String.valueOf(storeId(pg, run.plan.store()));
+        setting(pg, "agent_etl.ingest_store", storeId);
+        setting(run.keys, "agent_etl.ingest_store", storeId);
+        setting(pg, "agent_etl.ingest_zone", run.plan.zone());
+        setting(pg, "agent_etl.ingest_run", String.valueOf(run.runId));
+        try (Statement st = pg.createStatement()) {
+            st.execute("SET LOCAL TIME ZONE 'UTC'"); // timestamp columns without zone hold UTC
+            // the planner needs row counts of what the run stages and maps, not fine histograms
+            st.execute("SET LOCAL default_statistics_target = 10");
+        }
+        java.time.ZoneId javaZone = java.time.ZoneId.of(run.plan.zone());
+        // local times are converted here only where this JVM and PostgreSQL agree on the zone
+        run.context = new TableIngest.Context(Long.parseLong(storeId), run.runId, new java.util.HashMap<>(),
+                DirectValue.sameAsPostgres(run.ids, javaZone) ? javaZone : null, bulkMinRows);
+        run.owns = ownsTargets.getAsBoolean();
+        lap(run, "setup");
+        // rows read from the store, out of its row count (an incremental run reads fewer: the bar ends early)
+        run.progress = Progress.start("ingest " + run.plan.file().getFileName(), "rows",
+                storeRows(run.src, run.found.stream().map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet())));
+    }
+
+    /** Stage table {@code index} (parents first): its rows read from the store and matched with the key map. */
+    public void stage(IngestRun run, int index) throws Exception {
+        Map.Entry<StoreTable, List<String>> e = run.found.get(index);
+        run.progress.note(e.getKey().name());
+        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(run.pg, e.getKey().target()), run.context);
+        long t0 = System.nanoTime();
+        try {
+            job.stage(run.src, run.pg, run.keys, run.ids, run.request.full(), run.owns, run.progress);
+        } catch (SQLException ex) {
+            throw new SQLException(run.plan.store() + ": " + e.getKey().name() + ": " + SqliteFiles.reason(ex), ex);
+        }
+        run.jobs.add(job);
+        run.stageStarted = t0;
+        run.applyStarted = System.nanoTime();
+    }
+
+    /** Apply table {@code index}: new rows inserted, changed rows updated, in the run's transaction. */
+    public void apply(IngestRun run, int index) throws Exception {
+        TableIngest job = run.jobs.get(index);
+        long t1 = run.applyStarted;
+        TableIngest.Result r = job.apply(run.pg);
+        job.finish(run.pg);
+        LOG.debug("{}: staged in {} ms, applied in {} ms", job.name(), (t1 - run.stageStarted) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
+        run.results.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
+                r.rejectedBy(), 0, 0, (t1 - run.stageStarted) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+    }
+
+    /** Reconcile: rows gone at the source (children before their parents, deleted with --sync-deletes), counts recorded. */
+    public void reconcile(IngestRun run) throws Exception {
+        run.progress.close();
+        run.progress = null;
+        lap(run, "tables");
+        List<TableIngest> reversed = new ArrayList<>(run.jobs);
+        Collections.reverse(reversed);
+        Map<String, long[]> gone = new LinkedHashMap<>();
+        for (TableIngest job : reversed) {
+            gone.put(job.name(), job.gone(run.pg, run.request.syncDeletes()));
+            job.recordCounts(run.pg, run.request.full());
+        }
+        run.finalResults = new ArrayList<>();
+        for (TableIngest.Result r : run.results) {
+            long[] g = gone.get(r.table());
+            run.finalResults.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
+                    r.rejectedBy(), g[0], g[1], r.stageMillis(), r.applyMillis()));
+            if (g[0] > 0 && !run.request.syncDeletes()) {
+                run.notes.add(r.table() + ": " + g[0] + " row(s) ingested earlier are gone from the store; kept here "
+                        + "(--sync-deletes deletes them)");
             }
-            try (Connection pg = dataSource.getConnection();
-                 Connection keys = dataSource.getConnection();
-                 Connection ids = dataSource.getConnection()) {
-                pg.setAutoCommit(false);
-                keys.setAutoCommit(false); // the key map is streamed with a cursor
-                keys.setReadOnly(true);
-                long runId;
-                try {
-                    try (PreparedStatement ps = pg.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                        ps.setString(1, "ingest:" + store); // one ingest of a store at a time
-                        ps.execute();
-                    }
-                    runId = startRun(pg, store, zone, request);
-                    String storeId = String.valueOf(storeId(pg, store));
-                    setting(pg, "agent_etl.ingest_store", storeId);
-                    setting(keys, "agent_etl.ingest_store", storeId);
-                    setting(pg, "agent_etl.ingest_zone", zone);
-                    setting(pg, "agent_etl.ingest_run", String.valueOf(runId));
-                    try (Statement st = pg.createStatement()) {
-                        st.execute("SET LOCAL TIME ZONE 'UTC'"); // timestamp columns without zone hold UTC
-                        // the planner needs row counts of what the run stages and maps, not fine histograms
-                        st.execute("SET LOCAL default_statistics_target = 10");
-                    }
-                    List<TableIngest> jobs = new ArrayList<>();
-                    List<TableIngest.Result> results = new ArrayList<>();
-                    java.time.ZoneId javaZone = java.time.ZoneId.of(zone);
-                    // local times are converted here only where this JVM and PostgreSQL agree on the zone
-                    TableIngest.Context context = new TableIngest.Context(Long.parseLong(storeId), runId, new java.util.HashMap<>(),
-                            DirectValue.sameAsPostgres(ids, javaZone) ? javaZone : null, bulkMinRows);
-                    boolean owns = ownsTargets.getAsBoolean();
-                    // rows read from the store, out of its row count (an incremental run reads fewer: the bar ends early)
-                    lap(phases, "setup", mark);
-                    try (Progress progress = Progress.start("ingest " + file.getFileName(), "rows", storeRows(src, found.keySet()))) {
-                    for (Map.Entry<StoreTable, List<String>> e : found.entrySet()) {
-                        progress.note(e.getKey().name());
-                        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(pg, e.getKey().target()), context);
-                        long t0 = System.nanoTime();
-                        try {
-                            job.stage(src, pg, keys, ids, request.full(), owns, progress);
-                        } catch (SQLException ex) {
-                            throw new SQLException(store + ": " + e.getKey().name() + ": " + SqliteFiles.reason(ex), ex);
-                        }
-                        jobs.add(job);
-                        long t1 = System.nanoTime();
-                        TableIngest.Result r = job.apply(pg);
-                        job.finish(pg);
-                        LOG.debug("{}: staged in {} ms, applied in {} ms", e.getKey().name(), (t1 - t0) / 1_000_000,
-                                (System.nanoTime() - t1) / 1_000_000);
-                        results.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
-                                r.rejectedBy(), 0, 0, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
-                    }
-                    }
-                    lap(phases, "tables", mark);
-                    // rows gone at the source: children before their parents
-                    List<TableIngest> reversed = new ArrayList<>(jobs);
-                    Collections.reverse(reversed);
-                    Map<String, long[]> gone = new LinkedHashMap<>();
-                    for (TableIngest job : reversed) {
-                        gone.put(job.name(), job.gone(pg, request.syncDeletes()));
-                        job.recordCounts(pg, request.full());
-                    }
-                    List<TableIngest.Result> finalResults = new ArrayList<>();
-                    for (TableIngest.Result r : results) {
-                        long[] g = gone.get(r.table());
-                        finalResults.add(new TableIngest.Result(r.table(), r.read(), r.inserted(), r.updated(), r.unchanged(), r.rejected(),
-                                r.rejectedBy(), g[0], g[1], r.stageMillis(), r.applyMillis()));
-                        if (g[0] > 0 && !request.syncDeletes()) {
-                            notes.add(r.table() + ": " + g[0] + " row(s) ingested earlier are gone from the store; kept here "
-                                    + "(--sync-deletes deletes them)");
-                        }
-                    }
-                    lap(phases, "gone_and_counts", mark);
-                    keys.rollback();
-                    if (request.dryRun()) {
-                        pg.rollback();
-                    } else {
-                        try (PreparedStatement ps = pg.prepareStatement(
-                                "UPDATE ingest_runs SET status = 'succeeded', finished_at = clock_timestamp(), tables = ?::jsonb WHERE id = ?")) {
-                            ps.setString(1, JSON.writeValueAsString(finalResults));
-                            ps.setLong(2, runId);
-                            ps.executeUpdate();
-                        }
-                        pg.commit();
-                    }
-                    lap(phases, "commit", mark);
-                    IngestReport report = new IngestReport(runId, store, request.dryRun(), request.syncDeletes(), finalResults, notes,
-                            (System.nanoTime() - started) / 1_000_000, phases);
-                    LOG.debug("{}: phases (ms) {}", file, report.phaseMillis());
-                    return report;
-                } catch (Exception e) {
-                    Transactions.rollbackQuietly(pg, e);
-                    recordFailure(pg, store, e);
-                    throw e;
-                }
+        }
+        lap(run, "gone_and_counts");
+    }
+
+    /** Record the run: ingest_runs succeeded with each table's counts, and the one transaction committed (a dry run's rolled back). */
+    public IngestReport record(IngestRun run) throws Exception {
+        Connection pg = run.pg;
+        run.keys.rollback();
+        if (run.request.dryRun()) {
+            pg.rollback();
+        } else {
+            try (PreparedStatement ps = pg.prepareStatement(
+                    "UPDATE ingest_runs SET status = 'succeeded', finished_at = clock_timestamp(), tables = ?::jsonb WHERE id = ?")) {
+                ps.setString(1, JSON.writeValueAsString(run.finalResults));
+                ps.setLong(2, run.runId);
+                ps.executeUpdate();
             }
+            pg.commit();
+        }
+        lap(run, "commit");
+        run.report = new IngestReport(run.runId, run.plan.store(), run.request.dryRun(), run.request.syncDeletes(), run.finalResults,
+                run.notes, (System.nanoTime() - run.plan.startedNanos()) / 1_000_000, run.phases);
+        LOG.debug("{}: phases (ms) {}", run.plan.file(), run.report.phaseMillis());
+        return run.report;
+    }
+
+    /** A step failed: the transaction rolled back with everything it wrote, the failed attempt recorded on its own. */
+    public void failed(IngestRun run, Exception e) throws Exception {
+        if (run != null && run.pg != null) {
+            Transactions.rollbackQuietly(run.pg, e);
+            recordFailure(run.pg, run.plan.store(), e);
+        }
+        throw e;
+    }
+
+    /** Whatever happened: the progress bar ended, the connections back to the pool, the store's snapshot closed. */
+    public void release(IngestRun run) throws Exception {
+        if (run == null) return;
+        try (StoreSnapshot snapshot = run.snapshot; Connection pg = run.pg; Connection keys = run.keys; Connection ids = run.ids) {
+            if (run.progress != null) run.progress.close();
         }
     }
 
     /** Records the milliseconds since the last mark as {@code name} and marks now. */
-    private static void lap(Map<String, Long> phases, String name, long[] mark) {
+    private static void lap(IngestRun run, String name) {
         long now = System.nanoTime();
-        phases.put(name, (now - mark[0]) / 1_000_000);
-        mark[0] = now;
+        run.phases.put(name, (now - run.mark) / 1_000_000);
+        run.mark = now;
     }
 
     private static Path storePath(String from) {

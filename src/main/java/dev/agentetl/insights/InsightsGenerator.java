@@ -34,9 +34,9 @@ public final class InsightsGenerator {
     private final DataSource dataSource;
     private final InsightSettings settings;
 
-    public InsightsGenerator(DataSource dataSource, dev.agentetl.runtime.AppConfig config) {
+    public InsightsGenerator(DataSource dataSource, InsightSettings settings) {
         this.dataSource = dataSource;
-        this.settings = InsightSettings.from(config);
+        this.settings = settings;
     }
 
     /** {@code asOf}: the end of the current window (default now). */

@@ -42,72 +42,100 @@ public final class PromptImporter {
     }
 
     /**
-     * Prompt files, and the model / embedding configuration files of the same catalog. Every prompt file is
+     * Prompt files, and the model / embedding configuration files of the same catalog: the steps of the
+     * import-prompts route, in their order (the inbox imports its files through here). Every prompt file is
      * read and checked before anything is written: a prompt defined by two files of one import is refused in
      * both (which would win would depend on the order the files were found in).
      */
     public ImportReport importPrompts(ImportPromptsRequest request) throws SQLException {
-        long started = System.nanoTime();
+        PromptImportRun run = readFiles(request);
+        parse(run);
+        checkDuplicates(run);
+        sync(run);
+        return record(run);
+    }
+
+    /** Read the files: the request's paths (folders walked, each file at most agent-etl.import.max-prompt-bytes), or the bundled catalog. */
+    public PromptImportRun readFiles(ImportPromptsRequest request) {
         List<CatalogFile> files = request.paths().isEmpty() ? CatalogFile.bundled()
                 : CatalogFile.fromPaths(request.paths(), maxFileBytes, ".prompt", ConfigKind.MODEL.suffix, ConfigKind.EMBEDDING.suffix);
-        FileResult[] results = new FileResult[files.size()];
-        PromptDefinition[] defs = new PromptDefinition[files.size()];
-        Map<String, List<Integer>> byPrompt = new LinkedHashMap<>();
-        for (int i = 0; i < files.size(); i++) {
-            CatalogFile file = files.get(i);
+        return new PromptImportRun(request, files);
+    }
+
+    /** Parse each prompt file; a file that cannot be read or parsed is rejected with its problems (line numbers). */
+    public void parse(PromptImportRun run) {
+        for (int i = 0; i < run.files.size(); i++) {
+            CatalogFile file = run.files.get(i);
             long t0 = System.nanoTime();
             ConfigKind configKind = ConfigKind.of(file.source());
             if (file.problem() != null) {
-                results[i] = FileResult.rejected(file.source(), configKind != null ? configKind.auditType : "prompt", 1, ms(t0),
+                run.results[i] = FileResult.rejected(file.source(), configKind != null ? configKind.auditType : "prompt", 1, ms(t0),
                         List.of(file.problem()));
             } else if (configKind == null) {
                 try {
-                    defs[i] = PromptFileParser.parse(file);
-                    byPrompt.computeIfAbsent(defs[i].project() + ":" + defs[i].name(), k -> new ArrayList<>()).add(i);
+                    run.defs[i] = PromptFileParser.parse(file);
+                    run.byPrompt.computeIfAbsent(run.defs[i].project() + ":" + run.defs[i].name(), k -> new ArrayList<>()).add(i);
                 } catch (CatalogException e) {
-                    results[i] = FileResult.rejected(file.source(), "prompt", 1, ms(t0), List.of(e.getMessage().split("\n")));
+                    run.results[i] = FileResult.rejected(file.source(), "prompt", 1, ms(t0), List.of(e.getMessage().split("\n")));
                 }
             }
         }
-        for (List<Integer> same : byPrompt.values()) {
+    }
+
+    /** Validate the import as a whole: a prompt defined by two of its files is refused in both. */
+    public void checkDuplicates(PromptImportRun run) {
+        for (List<Integer> same : run.byPrompt.values()) {
             if (same.size() < 2) continue;
             for (int i : same) {
-                List<String> others = same.stream().filter(j -> j != i).map(j -> files.get(j).source()).toList();
-                results[i] = FileResult.rejected(files.get(i).source(), "prompt", 1, 0, List.of(files.get(i).source() + ": prompt '"
-                        + defs[i].name() + "'" + ("default".equals(defs[i].project()) ? "" : " of project '" + defs[i].project() + "'")
+                List<String> others = same.stream().filter(j -> j != i).map(j -> run.files.get(j).source()).toList();
+                PromptDefinition def = run.defs[i];
+                run.results[i] = FileResult.rejected(run.files.get(i).source(), "prompt", 1, 0, List.of(run.files.get(i).source()
+                        + ": prompt '" + def.name() + "'" + ("default".equals(def.project()) ? "" : " of project '" + def.project() + "'")
                         + " is also defined in " + String.join(", ", others) + "; an import takes one file per prompt"));
-                defs[i] = null;
+                run.defs[i] = null;
             }
         }
+    }
+
+    /**
+     * Sync each file with the registry, one transaction each: a new version when its content changed, its labels
+     * moved, audited; an unchanged prompt writes nothing. A file the database refuses is rejected, the others go on.
+     */
+    public void sync(PromptImportRun run) throws SQLException {
+        ImportPromptsRequest request = run.request;
         try (Connection c = dataSource.getConnection()) {
             Map<String, String> newestHash = PromptVersions.newestHashes(c);
-            for (int i = 0; i < files.size(); i++) {
-                if (results[i] != null) continue;
-                CatalogFile file = files.get(i);
+            for (int i = 0; i < run.files.size(); i++) {
+                if (run.results[i] != null) continue;
+                CatalogFile file = run.files.get(i);
                 long t0 = System.nanoTime();
                 ConfigKind configKind = ConfigKind.of(file.source());
                 try {
                     if (configKind != null) {
-                        results[i] = ConfigImporter.importFile(c, file, configKind, request.dryRun(), request.actor());
+                        run.results[i] = ConfigImporter.importFile(c, file, configKind, request.dryRun(), request.actor());
                         continue;
                     }
-                    PromptDefinition def = defs[i];
+                    PromptDefinition def = run.defs[i];
                     if (def.contentHash().equals(newestHash.get(def.project() + ":" + def.name()))) {
                         // the common re-run case: no transaction, no write
-                        results[i] = new FileResult(file.source(), "prompt", 1, 0, 0, 1, 0, 0, ms(t0), List.of());
+                        run.results[i] = new FileResult(file.source(), "prompt", 1, 0, 0, 1, 0, 0, ms(t0), List.of());
                         continue;
                     }
-                    results[i] = importOne(c, def, request, t0);
+                    run.results[i] = importOne(c, def, request, t0);
                 } catch (SQLException e) {
                     // the file's transaction is rolled back; the other files are still imported
-                    results[i] = FileResult.rejected(file.source(), configKind != null ? configKind.auditType : "prompt", 1, ms(t0),
+                    run.results[i] = FileResult.rejected(file.source(), configKind != null ? configKind.auditType : "prompt", 1, ms(t0),
                             List.of(file.source() + ": not imported, the database refused it: "
                                     + dev.agentetl.importing.DatabaseRefusal.reason(e)));
                 }
             }
         }
-        ImportReport report = new ImportReport("prompts", request.dryRun(), List.of(results), ms(started));
-        events.imported(report, request.actor());
+    }
+
+    /** Record the import: its report, and the changes as config_change system events. */
+    public ImportReport record(PromptImportRun run) {
+        ImportReport report = new ImportReport("prompts", run.request.dryRun(), List.of(run.results), ms(run.started));
+        events.imported(report, run.request.actor());
         return report;
     }
 

@@ -16,7 +16,8 @@ import java.util.List;
  * Imports rules CSV files. Each file is the desired state of its table: a new row is created, a changed
  * row gets a new version (the old one is deactivated), an unchanged row is left alone and a row missing
  * from the file is deactivated, each change with a changelog row. One transaction per file: a bad
- * file changes nothing, and the other files are still imported.
+ * file changes nothing, and the other files are still imported. Its steps are those of the import-rules route;
+ * an import's state travels between them in a {@link RulesImportRun}.
  */
 public final class RulesImporter {
 
@@ -32,37 +33,60 @@ public final class RulesImporter {
         this.events = events;
     }
 
-    public ImportReport importRules(ImportRulesRequest request) throws SQLException {
-        long started = System.nanoTime();
-        List<FileResult> results = new ArrayList<>();
-        if (request.files().isEmpty()) {
-            // no files: the bundled samples, as `import prompts` with no path imports the bundled catalog
-            for (String name : RulesCsvReader.bundled()) {
-                long t0 = System.nanoTime();
-                results.add(importRead(RulesCsvReader.readBundled(name), request, t0));
-            }
-        }
-        for (Path file : request.files()) {
-            results.add(importFile(file, request));
-        }
-        return new ImportReport("rules", request.dryRun(), results, (System.nanoTime() - started) / 1_000_000);
+    // ---- The steps of the import-rules route (routes/import.camel.yaml), in their order. Each file is one transaction.
+
+    /** The files to import, or with none the bundled samples (as `import prompts` with no path imports the bundled catalog). */
+    public RulesImportRun begin(ImportRulesRequest request) {
+        RulesImportRun run = new RulesImportRun(request);
+        if (request.files().isEmpty()) run.sources.addAll(RulesCsvReader.bundled());
+        run.sources.addAll(request.files());
+        return run;
     }
 
+    /** Read and parse file {@code index} of the import; a file that cannot be read or parsed is rejected with its problems. */
+    public void read(RulesImportRun run, int index) {
+        run.currentStarted = System.nanoTime();
+        Object source = run.sources.get(index);
+        if (source instanceof Path file) {
+            Object read = readFile(file, run.currentStarted);
+            run.current = read instanceof RulesFile rules ? rules : null;
+            if (read instanceof FileResult rejected) run.results.add(rejected);
+        } else {
+            run.current = RulesCsvReader.readBundled((String) source);
+        }
+    }
+
+    /** Sync the file in hand with its table, in one transaction (validated there: a header-only file is refused). */
+    public void sync(RulesImportRun run) {
+        run.results.add(importRead(run.current, run.request, run.currentStarted));
+        run.current = null;
+    }
+
+    /** The import's report. */
+    public ImportReport report(RulesImportRun run) {
+        return new ImportReport("rules", run.request.dryRun(), run.results, (System.nanoTime() - run.started) / 1_000_000);
+    }
+
+    /** One file, read, parsed and synced (the inbox's step for a rules file). */
     public FileResult importFile(Path file, ImportRulesRequest request) throws SQLException {
         long t0 = System.nanoTime();
-        RulesFile rules;
+        Object read = readFile(file, t0);
+        return read instanceof RulesFile rules ? importRead(rules, request, t0) : (FileResult) read;
+    }
+
+    /** The file read and parsed, or its rejection. */
+    private static Object readFile(Path file, long t0) {
         try {
             if (!java.nio.file.Files.isRegularFile(file)) {
                 throw new CatalogException(file + ": no such file");
             }
-            rules = RulesCsvReader.read(file);
+            return RulesCsvReader.read(file);
         } catch (CatalogException e) {
             List<String> problems = List.of(e.getMessage().split("\n"));
             return FileResult.rejected(file.toString(), "rules", problems.size(), ms(t0), problems);
         } catch (java.io.UncheckedIOException e) {
             return FileResult.rejected(file.toString(), "rules", 1, ms(t0), List.of(file + ": cannot be read: " + e.getMessage()));
         }
-        return importRead(rules, request, t0);
     }
 
     private FileResult importRead(RulesFile rules, ImportRulesRequest request, long t0) {

@@ -138,8 +138,19 @@ class SlicedExportTest {
         export(ExportFormat.CSV, Map.of("ok", "true"));
         List<String> sliced = rows(files(".csv"));
         Path again = out.resolve("single");
-        Exporter one = new Exporter(rt.runtime.dataSource(), again, 1_000_000);
-        one.export(new ExportRequest("wide_events", null, ExportFormat.CSV, null, null, Map.of("ok", "true"), false, again, "snappy", "test"));
+        // the export route's steps, on an exporter of one connection
+        Exporter one = new Exporter(rt.runtime.dataSource(), ExportSettings.single(again, 1_000_000));
+        ExportRun run = one.begin(one.validate(new ExportRequest("wide_events", null, ExportFormat.CSV, null, null, Map.of("ok", "true"),
+                false, again, "snappy", "test")));
+        try {
+            one.lockDataset(run);
+            one.openSnapshot(run);
+            one.writeParts(run);
+            one.writeManifest(run);
+            one.record(run);
+        } finally {
+            one.release(run);
+        }
         List<String> whole;
         try (Stream<Path> walk = Files.walk(again)) {
             whole = rows(walk.filter(p -> p.toString().endsWith(".csv")).toList());
