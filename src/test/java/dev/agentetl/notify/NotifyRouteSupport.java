@@ -87,7 +87,7 @@ abstract class NotifyRouteSupport extends CamelMainTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("insightsGenerator", new InsightsGenerator(db.runtime.dataSource(), db.config));
+        registry.bind("insightsGenerator", new InsightsGenerator(db.runtime.dataSource(), dev.agentetl.insights.InsightSettings.from(db.config)));
         registry.bind("insightsBoard", new InsightsBoard(db.runtime.dataSource()));
         registry.bind("notifications", new Notifications(notifyUri(), "warning,critical"));
         registry.bind("jobRequirements", new JobRequirements(db.runtime.sources(), () -> null));
