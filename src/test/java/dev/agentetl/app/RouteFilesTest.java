@@ -25,9 +25,10 @@ class RouteFilesTest {
 
     @Test
     void aJobGetsItsOwnFileWhatItCallsAndTheRouteConfigurations() {
-        assertEquals(List.of("error-handling.camel.yaml", "export.camel.yaml"), names(RouteFiles.forJob(ROUTES, "export")));
+        assertEquals(List.of("error-handling.camel.yaml", "export.camel.yaml", "job-steps.camel.yaml"), names(RouteFiles.forJob(ROUTES, "export")));
+        // job-steps.camel.yaml holds a route configuration (no direct: route): every job gets it, as error handling
         // insights sends its findings to direct:notify, a route of another file
-        assertEquals(List.of("error-handling.camel.yaml", "insights.camel.yaml", "notify.camel.yaml"),
+        assertEquals(List.of("error-handling.camel.yaml", "insights.camel.yaml", "job-steps.camel.yaml", "notify.camel.yaml"),
                 names(RouteFiles.forJob(ROUTES, "insights")));
         // demo runs the other jobs one after another: their files too
         assertTrue(names(RouteFiles.forJob(ROUTES, "demo")).containsAll(List.of("foundation.camel.yaml", "export.camel.yaml",
