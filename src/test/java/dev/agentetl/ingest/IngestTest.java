@@ -211,6 +211,42 @@ class IngestTest {
         assertTrue(again.out().contains("0 written"), again.out());
     }
 
+    /**
+     * SQLite's text of a REAL (1.0e+20) or a BLOB is not the text a row's hash is taken from: such rows are compared
+     * value by value, so a REAL changed in its last digit is found, and nothing is written when nothing changed.
+     */
+    @Test
+    void should_find_a_real_changed_in_its_last_digit_and_a_changed_blob_and_write_nothing_when_they_stay() throws Exception {
+        try (VibeStore s = open()) {
+            // json.dumps(0.1) into a JSON column (NUMERIC affinity) is stored as a REAL; bytes passed from Python as a BLOB
+            s.exec("UPDATE sessions SET metadata = 0.1 WHERE session_id = 'sess-open'");
+            s.exec("UPDATE sessions SET error_message = X'636166C3A9' WHERE session_id = 'sess-done'");
+        }
+        CliRun first = ingest();
+        assertEquals(0, first.exit(), first.out() + first.err());
+        assertTrue(first.out().matches("(?s).*sessions\\s+2\\s+2\\s+0\\s+0\\s+0.*"), first.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals("0.1", Sql.value(c, "SELECT metadata::text FROM sessions WHERE session_id = 'sess-open'"));
+            assertEquals("café", Sql.value(c, "SELECT error_message FROM sessions WHERE session_id = 'sess-done'"));
+        }
+        CliRun same = ingest();
+        assertTrue(same.out().contains("0 written"), same.out());
+        try (VibeStore s = open()) {
+            s.exec("UPDATE sessions SET metadata = 0.10000000000000002 WHERE session_id = 'sess-open'");
+            s.exec("UPDATE sessions SET error_message = X'636166C3A8' WHERE session_id = 'sess-done'");
+        }
+        CliRun changed = ingest();
+        assertEquals(0, changed.exit(), changed.out() + changed.err());
+        assertTrue(changed.out().matches("(?s).*sessions\\s+2\\s+0\\s+2\\s+0\\s+0.*"), changed.out());
+        try (Connection c = TestDatabases.connect(config)) {
+            assertEquals("0.10000000000000002", Sql.value(c, "SELECT metadata::text FROM sessions WHERE session_id = 'sess-open'"));
+            assertEquals("cafè", Sql.value(c, "SELECT error_message FROM sessions WHERE session_id = 'sess-done'"));
+        }
+        CliRun again = ingest();
+        assertTrue(again.out().contains("0 written"), again.out());
+        assertTrue(again.out().matches("(?s).*sessions\\s+2\\s+0\\s+0\\s+2\\s+0.*"), again.out());
+    }
+
     @Test
     void should_reject_a_bad_row_with_its_reason_and_keep_the_rest() throws Exception {
         try (VibeStore s = open()) {
