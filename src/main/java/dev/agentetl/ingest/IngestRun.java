@@ -35,6 +35,8 @@ public final class IngestRun {
     Connection pg;
     Connection keys;
     Connection ids;
+    /** The run's connection written on a thread of its own, across tables (see {@link TableIngest#stage}). */
+    CopyPipe pipe;
     long runId;
     TableIngest.Context context;
     boolean owns;

@@ -129,6 +129,7 @@ public final class Ingester {
         run.context = new TableIngest.Context(Long.parseLong(storeId), run.runId, new java.util.HashMap<>(),
                 DirectValue.sameAsPostgres(run.ids, javaZone) ? javaZone : null, bulkMinRows);
         run.owns = ownsTargets.getAsBoolean();
+        run.pipe = new CopyPipe(pg);
         lap(run, "setup");
         // rows read from the store, out of its row count (an incremental run reads fewer: the bar ends early)
         run.progress = Progress.start("ingest " + run.plan.file().getFileName(), "rows",
@@ -139,14 +140,15 @@ public final class Ingester {
     public void stage(IngestRun run, int index) throws Exception {
         Map.Entry<StoreTable, List<String>> e = run.found.get(index);
         run.progress.note(e.getKey().name());
-        TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(run.pg, e.getKey().target()), run.context);
         long t0 = System.nanoTime();
         try {
-            job.stage(run.src, run.pg, run.keys, run.ids, run.request.full(), run.owns, run.progress);
+            // the catalog on ids: the run's connection may still be storing the tables before
+            TableIngest job = new TableIngest(e.getKey(), e.getValue(), TargetColumn.of(run.ids, e.getKey().target()), run.context);
+            run.jobs.add(job);
+            job.stage(run.src, run.pg, run.keys, run.ids, run.pipe, run.request.full(), run.owns, run.progress);
         } catch (SQLException ex) {
             throw new SQLException(run.plan.store() + ": " + e.getKey().name() + ": " + SqliteFiles.reason(ex), ex);
         }
-        run.jobs.add(job);
         run.stageStarted = t0;
         run.applyStarted = System.nanoTime();
     }
@@ -165,6 +167,8 @@ public final class Ingester {
 
     /** Reconcile: rows gone at the source (children before their parents, deleted with --sync-deletes), counts recorded. */
     public void reconcile(IngestRun run) throws Exception {
+        run.pipe.drain(); // every row sent is stored (or its failure thrown here), and counted
+        for (TableIngest job : run.jobs) job.checkStored();
         run.progress.close();
         run.progress = null;
         lap(run, "tables");
@@ -212,6 +216,7 @@ public final class Ingester {
 
     /** A step failed: the transaction rolled back with everything it wrote, the failed attempt recorded on its own. */
     public void failed(IngestRun run, Exception e) throws Exception {
+        if (run != null && run.pipe != null) run.pipe.close(); // its thread is done with the connection before the rollback
         if (run != null && run.pg != null) {
             Transactions.rollbackQuietly(run.pg, e);
             recordFailure(run.pg, run.plan.store(), e);
@@ -223,6 +228,7 @@ public final class Ingester {
     public void release(IngestRun run) throws Exception {
         if (run == null) return;
         try (StoreSnapshot snapshot = run.snapshot; Connection pg = run.pg; Connection keys = run.keys; Connection ids = run.ids) {
+            if (run.pipe != null) run.pipe.close();
             if (run.progress != null) run.progress.close();
         }
     }

@@ -81,9 +81,12 @@ final class TableIngest {
      * A new row whose every value the client is sure of ({@link DirectValue}), references mapped in memory
      * ({@link KeyRuns}) included, is written straight into the target by COPY with its key-map row; every other
      * new or changed row is staged, with its target id, for the checked path ({@link #apply}). Target ids come
-     * from the target's own sequence, drawn on {@code ids}. Writing runs on the pipe's thread while this one reads.
+     * from the target's own sequence, drawn on {@code ids}. Writing runs on the run's pipe, on its own thread, while
+     * this one reads: the rows of a table written only straight may still be stored while the next table is read
+     * (the pipe keeps their order, so parents come before their children; {@link #checkStored} counts them once
+     * it is drained). The catalog is read on {@code ids}, since the run's connection may be in a COPY.
      */
-    void stage(Connection src, Connection pg, Connection keys, Connection ids, boolean full, boolean ownsTarget,
+    void stage(Connection src, Connection pg, Connection keys, Connection ids, CopyPipe pipe, boolean full, boolean ownsTarget,
                dev.agentetl.progress.Progress progress) throws SQLException {
         KeyRuns keyMap = new KeyRuns();
         context.keyMaps().put(table.name(), keyMap);
@@ -95,13 +98,15 @@ final class TableIngest {
             storeMax = rs.getLong(1);
         }
         if (storeMax <= 0 && mappedBefore == 0) return; // an empty table never ingested: nothing to read, nothing gone
-        String sequence = sequence(pg);
+        String sequence = sequence(ids);
         long after = full || !table.appendOnly() ? -1 : unchangedPrefix(src);
         if (after >= 0) progress.step(mappedBefore); // taken as unchanged without reading them
         // the rows after the last one mapped (the new rows of an app that appends): sizes the id blocks and bulk loads
         long incoming = Math.max(0, storeMax - Math.max(lastBefore, after));
-        boolean directTable = incoming > 0 && directTable(pg);
+        // this table is written by this run only from here on: another connection sees whether it is empty
+        boolean directTable = incoming > 0 && directTable(ids);
         if (directTable && ownsTarget && context.bulkMinRows() > 0) {
+            pipe.drain(); // the statements below use the run's connection itself
             // a big load into a group agent-etl created: its indexes and foreign keys are set aside and rebuilt once
             BulkLoad.Plan plan = BulkLoad.plan(pg, Sql.quote(table.target()), incoming, context.bulkMinRows());
             if (plan != BulkLoad.Plan.NONE) bulk = BulkLoad.setAside(pg, Sql.quote(table.target()), plan, true);
@@ -153,7 +158,7 @@ final class TableIngest {
             }
         }
         long t0 = System.nanoTime();
-        try (CopyPipe pipe = new CopyPipe(pg)) {
+        {
             // nothing mapped lies after the prefix, and nothing is mapped before a first run: no map to walk
             boolean walk = after < 0 && mappedBefore > 0;
             try (MappedKeys mapped = walk ? new MappedKeys(keys, table.name()) : null;
@@ -256,7 +261,9 @@ final class TableIngest {
             pipe.send(targetRows.take(), stored);
             pipe.send(keyRows.take(), null);
             pipe.send(stageRows.take(), null);
-            pipe.drain();
+            // apply reads the staged rows, and the indexes set aside are put back, on the run's connection; rows
+            // written straight only may be stored while the next table is read
+            if (staged > 0 || bulk != null) pipe.drain();
             progress.step(looped & 1023);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{}: read {}, unchanged {} ({} by their whole text), written straight {}, staged {}; "
@@ -443,12 +450,20 @@ final class TableIngest {
         return v.toString();
     }
 
-    /** Checks, matches and writes the staged rows; returns the counts (deletions are counted by {@link #gone}). */
-    Result apply(Connection pg) throws SQLException {
+    /** Whether PostgreSQL stored every row sent straight to the target: called once the run's pipe is drained. */
+    void checkStored() throws SQLException {
         if (stored.get() != direct) {
             throw new SQLException(table.name() + " does not reconcile: " + direct + " rows sent straight to the target, "
                     + stored.get() + " stored");
         }
+    }
+
+    /**
+     * Checks, matches and writes the staged rows; returns the counts (deletions are counted by {@link #gone}). A table
+     * with no staged row is not drained here: its rows sent straight are counted by {@link #checkStored} later.
+     */
+    Result apply(Connection pg) throws SQLException {
+        if (staged > 0) checkStored();
         keysAdded += direct;
         if (staged == 0) {
             if (direct + unchanged != read) {
