@@ -117,6 +117,11 @@ public final class Ingester {
         String storeId = String.valueOf(storeId(pg, run.plan.store()));
         setting(pg, "agent_etl.ingest_store", storeId);
         setting(run.keys, "agent_etl.ingest_store", storeId);
+        // the key map is read in source-id order, which its primary key's index gives as it is: without a row count
+        // for the store at planning time (it is a setting), PostgreSQL took 21 rows, read them by bitmap and sorted
+        // 77,000 on disk (70-110 ms of a 1 % increment's 600)
+        setting(run.keys, "enable_bitmapscan", "off");
+        setting(run.keys, "enable_seqscan", "off");
         setting(pg, "agent_etl.ingest_zone", run.plan.zone());
         setting(pg, "agent_etl.ingest_run", String.valueOf(run.runId));
         try (Statement st = pg.createStatement()) {
