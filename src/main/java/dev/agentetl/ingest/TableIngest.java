@@ -450,6 +450,15 @@ final class TableIngest {
         return v.toString();
     }
 
+    /** Keys this run added to the map, and those the map held before it (for the planner's statistics). */
+    long keysAdded() {
+        return keysAdded;
+    }
+
+    long mappedBefore() {
+        return mappedBefore;
+    }
+
     /** Whether PostgreSQL stored every row sent straight to the target: called once the run's pipe is drained. */
     void checkStored() throws SQLException {
         if (stored.get() != direct) {
