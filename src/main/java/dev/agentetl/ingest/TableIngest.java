@@ -158,118 +158,116 @@ final class TableIngest {
             }
         }
         long t0 = System.nanoTime();
-        {
-            // nothing mapped lies after the prefix, and nothing is mapped before a first run: no map to walk
-            boolean walk = after < 0 && mappedBefore > 0;
-            try (MappedKeys mapped = walk ? new MappedKeys(keys, table.name()) : null;
-                 Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString())) {
-                {
-                    boolean more = walk && mapped.more();
-                    Object[] row = new Object[n + 5];
-                    Object[] raws = new Object[n];
-                    Object[] out = new Object[n + 1];
-                    Object[] key = {context.storeId(), table.name(), null, null, null, context.runId(), context.runId()};
-                    StringBuilder hashed = new StringBuilder(512);
-                    while (rs.next()) {
-                        long id = rs.getLong(1);
-                        read++;
-                        if ((++looped & 1023) == 0) progress.step(1024);
-                        while (more && mapped.source() < id) {
-                            gone.add(new long[]{mapped.source(), mapped.target()});
-                            more = mapped.next();
-                        }
-                        // a row whose text here is not the per-column text takes the per-column path below, compared again
-                        if (compare && more && mapped.source() == id && mapped.sameHash(MurmurHash3.hash128x64(rs.getBytes(n + 2)))) {
-                            keyMap.add(id, mapped.target());
-                            more = mapped.next();
-                            unchanged++;
-                            wholeHits++;
-                            continue;
-                        }
-                        hashed.setLength(0);
-                        boolean sure = directTable;
-                        for (int i = 0; i < n; i++) {
-                            Object raw = rs.getObject(i + 2);
-                            raws[i] = raw;
-                            String v = text(raw);
-                            row[i + 5] = v;
-                            // a NULL and an empty text hash differently; the separators cannot occur in SQLite text here
-                            hashed.append(v == null ? "\u0000N" : v).append('\u0001');
-                            if (sure) {
-                                Object d = directValue(i, raw, raws, types, local, parents, byEntityType, entityType);
-                                if (d == DirectValue.UNSURE) {
-                                    sure = false;
-                                } else {
-                                    out[i + 1] = d;
-                                }
-                            }
-                        }
-                        long[] hash128 = hash128(hashed.toString());
-                        String hash = hashText(hash128);
-                        if (more && mapped.source() == id) {
-                            boolean same = mapped.sameHash(hash128);
-                            long target = mapped.target();
-                            more = mapped.next();
-                            keyMap.add(id, target); // mapped in an earlier run: its target row is there
-                            if (same) {
-                                unchanged++;
-                                continue;
-                            }
-                            row[2] = "changed";
-                            row[3] = target;
-                        } else {
-                            long target = block.next();
-                            if (sure) {
-                                out[0] = target;
-                                targetRows.row(out);
-                                key[2] = id;
-                                key[3] = target;
-                                key[4] = hash;
-                                keyRows.row(key);
-                                keyMap.add(id, target);
-                                direct++;
-                                lastAdded = id;
-                                if (targetRows.pendingChars() + keyRows.pendingChars() > BATCH_CHARS) {
-                                    pipe.send(targetRows.take(), stored);
-                                    pipe.send(keyRows.take(), null);
-                                }
-                                continue;
-                            }
-                            row[2] = "new";
-                            row[3] = target;
-                        }
-                        boolean checked = true;
-                        for (int i = 0; i < n && checked; i++) checked = types[i].vouchesFor(raws[i]);
-                        row[0] = id;
-                        row[1] = hash;
-                        row[4] = checked;
-                        if (!stageCreated) {
-                            pipe.run(this::createStage);
-                            stageCreated = true;
-                        }
-                        stageRows.row(row);
-                        staged++;
-                        if (stageRows.pendingChars() > BATCH_CHARS) pipe.send(stageRows.take(), null);
-                    }
-                    while (more) {
+        // nothing mapped lies after the prefix, and nothing is mapped before a first run: no map to walk
+        boolean walk = after < 0 && mappedBefore > 0;
+        try (MappedKeys mapped = walk ? new MappedKeys(keys, table.name()) : null;
+             Statement st = src.createStatement(); ResultSet rs = st.executeQuery(select.toString())) {
+            {
+                boolean more = walk && mapped.more();
+                Object[] row = new Object[n + 5];
+                Object[] raws = new Object[n];
+                Object[] out = new Object[n + 1];
+                Object[] key = {context.storeId(), table.name(), null, null, null, context.runId(), context.runId()};
+                StringBuilder hashed = new StringBuilder(512);
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    read++;
+                    if ((++looped & 1023) == 0) progress.step(1024);
+                    while (more && mapped.source() < id) {
                         gone.add(new long[]{mapped.source(), mapped.target()});
                         more = mapped.next();
                     }
+                    // a row whose text here is not the per-column text takes the per-column path below, compared again
+                    if (compare && more && mapped.source() == id && mapped.sameHash(MurmurHash3.hash128x64(rs.getBytes(n + 2)))) {
+                        keyMap.add(id, mapped.target());
+                        more = mapped.next();
+                        unchanged++;
+                        wholeHits++;
+                        continue;
+                    }
+                    hashed.setLength(0);
+                    boolean sure = directTable;
+                    for (int i = 0; i < n; i++) {
+                        Object raw = rs.getObject(i + 2);
+                        raws[i] = raw;
+                        String v = text(raw);
+                        row[i + 5] = v;
+                        // a NULL and an empty text hash differently; the separators cannot occur in SQLite text here
+                        hashed.append(v == null ? "\u0000N" : v).append('\u0001');
+                        if (sure) {
+                            Object d = directValue(i, raw, raws, types, local, parents, byEntityType, entityType);
+                            if (d == DirectValue.UNSURE) {
+                                sure = false;
+                            } else {
+                                out[i + 1] = d;
+                            }
+                        }
+                    }
+                    long[] hash128 = hash128(hashed.toString());
+                    String hash = hashText(hash128);
+                    if (more && mapped.source() == id) {
+                        boolean same = mapped.sameHash(hash128);
+                        long target = mapped.target();
+                        more = mapped.next();
+                        keyMap.add(id, target); // mapped in an earlier run: its target row is there
+                        if (same) {
+                            unchanged++;
+                            continue;
+                        }
+                        row[2] = "changed";
+                        row[3] = target;
+                    } else {
+                        long target = block.next();
+                        if (sure) {
+                            out[0] = target;
+                            targetRows.row(out);
+                            key[2] = id;
+                            key[3] = target;
+                            key[4] = hash;
+                            keyRows.row(key);
+                            keyMap.add(id, target);
+                            direct++;
+                            lastAdded = id;
+                            if (targetRows.pendingChars() + keyRows.pendingChars() > BATCH_CHARS) {
+                                pipe.send(targetRows.take(), stored);
+                                pipe.send(keyRows.take(), null);
+                            }
+                            continue;
+                        }
+                        row[2] = "new";
+                        row[3] = target;
+                    }
+                    boolean checked = true;
+                    for (int i = 0; i < n && checked; i++) checked = types[i].vouchesFor(raws[i]);
+                    row[0] = id;
+                    row[1] = hash;
+                    row[4] = checked;
+                    if (!stageCreated) {
+                        pipe.run(this::createStage);
+                        stageCreated = true;
+                    }
+                    stageRows.row(row);
+                    staged++;
+                    if (stageRows.pendingChars() > BATCH_CHARS) pipe.send(stageRows.take(), null);
+                }
+                while (more) {
+                    gone.add(new long[]{mapped.source(), mapped.target()});
+                    more = mapped.next();
                 }
             }
-            // parents' rows before their children's; the staged rows last (apply reads them)
-            pipe.send(targetRows.take(), stored);
-            pipe.send(keyRows.take(), null);
-            pipe.send(stageRows.take(), null);
-            // apply reads the staged rows, and the indexes set aside are put back, on the run's connection; rows
-            // written straight only may be stored while the next table is read
-            if (staged > 0 || bulk != null) pipe.drain();
-            progress.step(looped & 1023);
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("{}: read {}, unchanged {} ({} by their whole text), written straight {}, staged {}; "
-                        + "{} ms in all", table.name(), read,
-                        unchanged, wholeHits, direct, staged, (System.nanoTime() - t0) / 1_000_000);
-            }
+        }
+        // parents' rows before their children's; the staged rows last (apply reads them)
+        pipe.send(targetRows.take(), stored);
+        pipe.send(keyRows.take(), null);
+        pipe.send(stageRows.take(), null);
+        // apply reads the staged rows, and the indexes set aside are put back, on the run's connection; rows
+        // written straight only may be stored while the next table is read
+        if (staged > 0 || bulk != null) pipe.drain();
+        progress.step(looped & 1023);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: read {}, unchanged {} ({} by their whole text), written straight {}, staged {}; "
+                    + "{} ms in all", table.name(), read,
+                    unchanged, wholeHits, direct, staged, (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
