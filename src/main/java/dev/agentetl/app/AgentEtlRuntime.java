@@ -44,7 +44,8 @@ public final class AgentEtlRuntime implements AutoCloseable {
     private volatile boolean stopping;
     private final String command;
     private final long startedNanos = System.nanoTime();
-    private final MigrateReport startupMigration;
+    /** What the start migrated (the embedded server, or a database agent-etl owns), or null. */
+    private volatile MigrateReport startupMigration;
     private Main main;
     private ProducerTemplate template;
     private dev.agentetl.schedule.Schedules schedules;
@@ -56,17 +57,14 @@ public final class AgentEtlRuntime implements AutoCloseable {
     /** The long-running mode's check-in: liveness session kept, abandoned runs marked. */
     private java.util.concurrent.ScheduledExecutorService checkIn;
 
-    private AgentEtlRuntime(AppConfig config, Database database, DataSources sources, SchemaMigrator migrator,
-                            MigrateReport startupMigration, String command) {
+    private AgentEtlRuntime(AppConfig config, Database database, DataSources sources, SchemaMigrator migrator, String command) {
         this.config = config;
         this.database = database;
         this.sources = sources;
         this.dataSource = sources.home();
         this.migrator = migrator;
         this.events = new SystemEvents(dataSource, sources.layout().ownSchema(), () -> ownSchemaReady);
-        this.startupMigration = startupMigration;
         this.command = command;
-        this.ownSchemaReady = migrator.notReadyReason() == null;
         this.liveness = new RunLiveness(database, JobRunPolicy.NODE);
     }
 
@@ -112,26 +110,20 @@ public final class AgentEtlRuntime implements AutoCloseable {
         if (!Files.isDirectory(routes)) {
             throw new IllegalStateException("routes folder not found: " + routes + " (set agent-etl.install-dir to the install folder)");
         }
+        java.util.List<Path> routeFiles = oneJob ? RouteFiles.forJob(routes, command) : RouteFiles.all(routes);
+        if (!scheduling && Database.isExternal(config)) {
+            return startAlongside(config, command, migrate, routes, routeFiles);
+        }
         Layout layout = Layout.of(config);
         Database database = Database.open(config);
         DataSources pool = null;
         AgentEtlRuntime runtime = null;
         try {
-            pool = new DataSources(layout, database, config.getInt("agent-etl.db.pool-size"), config.getInt("agent-etl.group-pool-size"));
+            pool = pools(config, layout, database).open();
             SchemaMigrator migrator = new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir"));
-            // The embedded server is agent-etl's own: it is migrated at every start (its groups included).
-            // Any other database changes only when the user runs `agent-etl migrate`.
-            MigrateReport migrated = null;
-            if (database.isEmbedded() || migrate) {
-                migrated = migrator.migrate().withGroups(new GroupInstaller(layout, pool).installAll(!migrate));
-                if (!migrated.problems().isEmpty()) {
-                    LOG.warn("groups with problems: {}", String.join("; ", migrated.problems()));
-                }
-            }
-            runtime = new AgentEtlRuntime(config, database, pool, migrator, migrated, command);
+            runtime = new AgentEtlRuntime(config, database, pool, migrator, command);
             ShutdownSequence.register(runtime);
-            runtime.recordStart();
-            runtime.markAbandonedRuns();
+            runtime.openDatabase(database.isEmbedded() || migrate, !migrate);
             if (scheduling) {
                 runtime.schedules = dev.agentetl.schedule.Schedules.prepare(config,
                         dev.agentetl.schedule.QuartzSettings.of(config, database));
@@ -142,7 +134,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
                     throw new IllegalStateException("cannot run the schedule: " + notReady);
                 }
             }
-            runtime.bootCamel(routes, oneJob ? RouteFiles.forJob(routes, command) : RouteFiles.all(routes));
+            runtime.bootCamel(routes, routeFiles);
             if (scheduling) runtime.startCheckIn(config.getInt("agent-etl.schedule.checkin-ms"));
             return runtime;
         } catch (RuntimeException e) {
@@ -154,6 +146,78 @@ public final class AgentEtlRuntime implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * A command on an external server: Camel's routes are built and started on this thread while another reaches the
+     * database (connects, reads the state of agent-etl's schema, records the start, marks abandoned runs). Each is
+     * about a third of a short command's start-up, on its own core, and neither needs the other before the job runs:
+     * the routes' beans hold the pool, which starts when first used. The job runs only once both are done; when
+     * either fails, nothing is left running and the database's failure is the one reported (it is what the user has
+     * to mend first).
+     */
+    private static AgentEtlRuntime startAlongside(AppConfig config, String command, boolean migrate, Path routes,
+                                                  java.util.List<Path> routeFiles) {
+        Layout layout = Layout.of(config);
+        Database database = Database.unconnected(config);
+        AgentEtlRuntime runtime = new AgentEtlRuntime(config, database, pools(config, layout, database),
+                new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir")), command);
+        ShutdownSequence.register(runtime);
+        java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                database.probe();
+                runtime.sources.open();
+                runtime.openDatabase(migrate, false);
+                opened.complete(null);
+            } catch (Throwable e) {
+                opened.completeExceptionally(e);
+            }
+        }, "agent-etl-open-database");
+        opener.setDaemon(true);
+        opener.start();
+        RuntimeException failure = null;
+        try {
+            runtime.bootCamel(routes, routeFiles);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            opened.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            failure = cause instanceof RuntimeException r ? r : new IllegalStateException(Errors.oneLine(cause), cause);
+        }
+        if (failure != null) {
+            runtime.close(false);
+            throw failure;
+        }
+        return runtime;
+    }
+
+    private static DataSources pools(AppConfig config, Layout layout, Database database) {
+        return new DataSources(layout, database, config.getInt("agent-etl.db.pool-size"), config.getInt("agent-etl.group-pool-size"));
+    }
+
+    /**
+     * The database part of the start, once the pool is open: migrations and groups first when asked (the embedded
+     * server, a database agent-etl owns; with {@code homeGroupsOnly} the groups of other databases are left for
+     * {@code migrate}), then whether agent-etl's schema is ready, the start recorded and the runs of processes that
+     * are gone marked abandoned.
+     */
+    private void openDatabase(boolean migrate, boolean homeGroupsOnly) {
+        if (migrate) {
+            // the embedded server is agent-etl's own: it is migrated at every start (its groups included); any other
+            // database changes only when the user runs `agent-etl migrate` (or agent-etl owns it: a benchmark's)
+            MigrateReport migrated = migrator.migrate().withGroups(new GroupInstaller(sources.layout(), sources).installAll(homeGroupsOnly));
+            if (!migrated.problems().isEmpty()) {
+                LOG.warn("groups with problems: {}", String.join("; ", migrated.problems()));
+            }
+            startupMigration = migrated;
+        }
+        ownSchemaReady = migrator.notReadyReason() == null;
+        recordStart();
+        markAbandonedRuns();
     }
 
     private void recordStart() {

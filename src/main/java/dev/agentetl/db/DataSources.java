@@ -22,9 +22,18 @@ public final class DataSources implements AutoCloseable {
 
     public DataSources(Layout layout, Database homeDb, int homePoolSize, int otherPoolSize) {
         this.layout = layout;
-        this.home = Pools.create("jobs", homeDb.jdbcUrl(), homeDb.user(), homeDb.password(), homePoolSize,
+        this.home = Pools.unstarted("jobs", homeDb.jdbcUrl(), homeDb.user(), homeDb.password(), homePoolSize,
                 layout.searchPath(DbTarget.HOME));
         this.otherPoolSize = otherPoolSize;
+    }
+
+    /**
+     * Starts the home database's pool (its first connection); until then the pools exist but have not reached the
+     * server, so they can be handed out while the server is still being reached.
+     */
+    public DataSources open() {
+        Pools.start(home);
+        return this;
     }
 
     public Layout layout() {

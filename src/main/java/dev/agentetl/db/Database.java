@@ -9,12 +9,34 @@ public interface Database extends AutoCloseable {
 
     /** Opens the configured database: external when {@code agent-etl.db.url} is set, embedded otherwise. */
     static Database open(AppConfig config) {
-        String url = config.get("agent-etl.db.url", "");
-        if (url.isEmpty()) {
+        if (!isExternal(config)) {
             return EmbeddedDatabase.start(config.path("agent-etl.embedded.data-dir"),
                     config.getInt("agent-etl.embedded.port"));
         }
-        return ExternalDatabase.connect(url, config.get("agent-etl.db.user", ""), config.get("agent-etl.db.password", ""));
+        Database external = unconnected(config);
+        external.probe();
+        return external;
+    }
+
+    /** Whether the configuration names an external server ({@code agent-etl.db.url} set). */
+    static boolean isExternal(AppConfig config) {
+        return !config.get("agent-etl.db.url", "").isEmpty();
+    }
+
+    /**
+     * The configured external server, its URL's form checked but not yet connected to: {@link #probe()} says
+     * whether it can be reached.
+     */
+    static Database unconnected(AppConfig config) {
+        return ExternalDatabase.of(config.get("agent-etl.db.url", ""), config.get("agent-etl.db.user", ""),
+                config.get("agent-etl.db.password", ""));
+    }
+
+    /**
+     * Connects once and fails with one clear line ({@link DatabaseUnavailableException}) when the server cannot be
+     * reached; an embedded server is running once opened.
+     */
+    default void probe() {
     }
 
     String jdbcUrl();

@@ -18,16 +18,22 @@ final class ExternalDatabase implements Database {
         this.password = password;
     }
 
-    static ExternalDatabase connect(String url, String user, String password) {
+    /** The server of this URL, not yet connected to; a URL that is not PostgreSQL's is refused here. */
+    static ExternalDatabase of(String url, String user, String password) {
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new DatabaseUnavailableException("agent-etl.db.url must be a jdbc:postgresql: URL, got '" + redact(url) + "'");
         }
+        return new ExternalDatabase(url, user, password);
+    }
+
+    @Override
+    public void probe() {
         Properties props = new Properties();
         if (!user.isEmpty()) props.setProperty("user", user);
         if (!password.isEmpty()) props.setProperty("password", password);
         props.setProperty("connectTimeout", "10");
         try (Connection ignored = DriverManager.getConnection(url, props)) {
-            return new ExternalDatabase(url, user, password);
+            // reachable, and the user may log in
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot connect to " + redact(url) + ": " + firstLine(e.getMessage()), e);
         }

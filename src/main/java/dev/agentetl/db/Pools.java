@@ -1,6 +1,5 @@
 package dev.agentetl.db;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /** HikariCP pools on a PostgreSQL database. */
@@ -9,8 +8,29 @@ final class Pools {
     private Pools() {
     }
 
+    /** A pool, started: an unreachable server fails here rather than on first use. */
     static HikariDataSource create(String name, String url, String user, String password, int size, String searchPath) {
-        HikariConfig cfg = new HikariConfig();
+        HikariDataSource ds = unstarted(name, url, user, password, size, searchPath);
+        start(ds);
+        return ds;
+    }
+
+    /** Opens the pool's first connection now (the pool is closed again when that fails). */
+    static void start(HikariDataSource ds) {
+        try (java.sql.Connection ignored = ds.getConnection()) {
+            // the pool is started and keeps this connection
+        } catch (java.sql.SQLException | RuntimeException e) {
+            ds.close();
+            throw new DatabaseUnavailableException(String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * A pool that starts on its first use: it can be handed to whatever will use it (the routes' beans) before the
+     * server has been reached.
+     */
+    static HikariDataSource unstarted(String name, String url, String user, String password, int size, String searchPath) {
+        HikariDataSource cfg = new HikariDataSource();
         cfg.setPoolName("agent-etl-" + name);
         cfg.setJdbcUrl(url);
         if (!user.isEmpty()) cfg.setUsername(user);
@@ -25,6 +45,6 @@ final class Pools {
         // tables are named without a schema in the jobs' SQL: agent-etl's schema first, then the groups'.
         // Set on every new connection, after whatever search path the URL asked for (?currentSchema=...)
         cfg.setConnectionInitSql("SET search_path TO " + searchPath);
-        return new HikariDataSource(cfg);
+        return cfg;
     }
 }
