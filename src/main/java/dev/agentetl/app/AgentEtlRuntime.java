@@ -120,7 +120,8 @@ public final class AgentEtlRuntime implements AutoCloseable {
         AgentEtlRuntime runtime = null;
         try {
             pool = pools(config, layout, database).open();
-            SchemaMigrator migrator = new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir"));
+            SchemaMigrator migrator = new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir"))
+                    .readingThrough(pool.home());
             runtime = new AgentEtlRuntime(config, database, pool, migrator, command);
             ShutdownSequence.register(runtime);
             runtime.openDatabase(database.isEmbedded() || migrate, !migrate);
@@ -160,8 +161,10 @@ public final class AgentEtlRuntime implements AutoCloseable {
                                                   java.util.List<Path> routeFiles) {
         Layout layout = Layout.of(config);
         Database database = Database.unconnected(config);
-        AgentEtlRuntime runtime = new AgentEtlRuntime(config, database, pools(config, layout, database),
-                new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir")), command);
+        DataSources pools = pools(config, layout, database);
+        AgentEtlRuntime runtime = new AgentEtlRuntime(config, database, pools,
+                new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir")).readingThrough(pools.home()),
+                command);
         ShutdownSequence.register(runtime);
         java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
         Thread opener = new Thread(() -> {

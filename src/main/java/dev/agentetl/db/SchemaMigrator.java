@@ -30,12 +30,25 @@ public final class SchemaMigrator {
     private final String schema;
     private final Path migrations;
 
+    /** Where the readiness check reads (the home pool, once there is one); null: a connection of its own. */
+    private javax.sql.DataSource reads;
+
     public SchemaMigrator(Database home, String schema, Path migrations) {
         this.url = home.jdbcUrl();
         this.user = home.user();
         this.password = home.password();
         this.schema = schema;
         this.migrations = migrations;
+    }
+
+    /**
+     * Takes {@link #notReadyReason}'s connection from {@code pool}: the check runs at every start and before every
+     * job, and a connection of its own cost 15-30 ms each time (a new session: connect, authenticate, start-up),
+     * more than the check itself. Its queries name the schema, so the pool's search path does not matter.
+     */
+    public SchemaMigrator readingThrough(javax.sql.DataSource pool) {
+        this.reads = pool;
+        return this;
     }
 
     /** Connections of Flyway's own: their search path is agent-etl's schema alone, never an app's. */
@@ -146,7 +159,7 @@ public final class SchemaMigrator {
      * An install still in the old layout, or with pending migrations, needs {@code agent-etl migrate}.
      */
     public String notReadyReason() {
-        try (Connection c = dataSource().getConnection()) {
+        try (Connection c = reads != null ? reads.getConnection() : dataSource().getConnection()) {
             if (!historyExists(c)) {
                 return LegacyInstallUpgrade.isLegacyInstall(c)
                         ? "this database holds agent-etl data in the layout of an older release; run `agent-etl migrate` to move it into schema " + schema
