@@ -105,7 +105,8 @@ final class TableIngest {
         long incoming = Math.max(0, storeMax - Math.max(lastBefore, after));
         // this table is written by this run only from here on: another connection sees whether it is empty
         boolean directTable = incoming > 0 && directTable(ids);
-        if (directTable && ownsTarget && context.bulkMinRows() > 0) {
+        // (fewer rows than a bulk load takes: no plan to make, and the pipe may go on storing the tables before)
+        if (directTable && ownsTarget && context.bulkMinRows() > 0 && incoming >= context.bulkMinRows()) {
             pipe.drain(); // the statements below use the run's connection itself
             // a big load into a group agent-etl created: its indexes and foreign keys are set aside and rebuilt once
             BulkLoad.Plan plan = BulkLoad.plan(pg, Sql.quote(table.target()), incoming, context.bulkMinRows());
