@@ -334,6 +334,23 @@ class IngestTest {
     }
 
     @Test
+    void should_ingest_the_configured_store_when_the_schedule_runs_it_without_a_request() throws Exception {
+        // a trigger of `run` (routes/scheduled/) sends no request when agent-etl.schedule.ingest.args is empty
+        Path store = dir.resolve("configured.db");
+        StoreWriter writer = new StoreWriter(store, 11);
+        long rows = writer.create(20);
+        AppConfig scheduled = config.with(Map.of("agent-etl.ingest.store", store.toString()));
+        try (dev.agentetl.app.AgentEtlRuntime rt = dev.agentetl.app.AgentEtlRuntime.startForJob(scheduled, "ingest")) {
+            IngestReport first = (IngestReport) rt.run("ingest", null);
+            assertEquals(rows, first.rowsWritten());
+            assertEquals(store.toRealPath().toString(), first.store());
+            assertEquals(0, ((IngestReport) rt.run("ingest", null)).rowsWritten(), "a run with nothing new writes nothing");
+            long grown = writer.grow(3, 2);
+            assertEquals(grown, ((IngestReport) rt.run("ingest", null)).rowsWritten(), "the next run brings the change");
+        }
+    }
+
+    @Test
     void should_load_a_big_store_in_bulk_into_a_group_it_created_and_leave_its_indexes_and_keys_as_they_were() throws Exception {
         AppConfig bulk = config.with(Map.of("agent-etl.ingest.bulk-min-rows", "1"));
         Path store = dir.resolve("bulk.db");
