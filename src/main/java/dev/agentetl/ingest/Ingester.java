@@ -102,6 +102,9 @@ public final class Ingester {
      * id and zone for the staging SQL; the key map is read on a connection of its own, ids resolved on a third.
      */
     public void openTransaction(IngestRun run) throws Exception {
+        // asked before the run's three connections are taken: the answer takes one of the pool's for a moment, and a
+        // run holding three while it waits for a fourth could wait on another run doing the same
+        run.owns = ownsTargets.getAsBoolean();
         run.pg = dataSource.getConnection();
         run.keys = dataSource.getConnection();
         run.ids = dataSource.getConnection();
@@ -133,7 +136,6 @@ public final class Ingester {
         // local times are converted here only where this JVM and PostgreSQL agree on the zone
         run.context = new TableIngest.Context(Long.parseLong(storeId), run.runId, new java.util.HashMap<>(),
                 DirectValue.sameAsPostgres(run.ids, javaZone) ? javaZone : null, bulkMinRows);
-        run.owns = ownsTargets.getAsBoolean();
         run.pipe = new CopyPipe(pg);
         lap(run, "setup");
         // rows read from the store, out of its row count (an incremental run reads fewer: the bar ends early)
