@@ -172,6 +172,8 @@ public final class AgentEtlRuntime implements AutoCloseable {
                 database.probe();
                 runtime.sources.open();
                 runtime.openDatabase(migrate, false);
+                // the session that holds the job runs' locks, opened here rather than when the job begins
+                if (runtime.ownSchemaReady) runtime.liveness.check();
                 opened.complete(null);
             } catch (Throwable e) {
                 opened.completeExceptionally(e);
