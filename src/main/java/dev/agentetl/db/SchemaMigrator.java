@@ -160,6 +160,18 @@ public final class SchemaMigrator {
      */
     public String notReadyReason() {
         try (Connection c = reads != null ? reads.getConnection() : dataSource().getConnection()) {
+            return notReadyReason(c);
+        } catch (SQLException e) {
+            return "cannot read agent-etl's schema " + schema + ": " + e.getMessage();
+        }
+    }
+
+    /**
+     * As {@link #notReadyReason()}, read on {@code c} (the readiness health check's own connection, which a busy pool
+     * does not hold up).
+     */
+    public String notReadyReason(Connection c) {
+        try {
             if (!historyExists(c)) {
                 return LegacyInstallUpgrade.isLegacyInstall(c)
                         ? "this database holds agent-etl data in the layout of an older release; run `agent-etl migrate` to move it into schema " + schema

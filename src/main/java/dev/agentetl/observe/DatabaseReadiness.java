@@ -7,7 +7,6 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Readiness of {@code run}: the database answers and agent-etl's migrations are applied. DOWN while it is not,
@@ -17,13 +16,14 @@ import java.util.function.Supplier;
 public final class DatabaseReadiness extends AbstractHealthCheck {
 
     private final DatabaseProbe probe;
-    private final Supplier<String> notReadyReason;
+    /** Why jobs cannot run, read on the check's own connection (null: ready). */
+    private final java.util.function.Function<Connection, String> notReadyReason;
 
     DatabaseReadiness(DatabaseProbe probe, SchemaMigrator migrator) {
         this(probe, migrator::notReadyReason);
     }
 
-    DatabaseReadiness(DatabaseProbe probe, Supplier<String> notReadyReason) {
+    DatabaseReadiness(DatabaseProbe probe, java.util.function.Function<Connection, String> notReadyReason) {
         super("agent-etl", "database");
         this.probe = probe;
         this.notReadyReason = notReadyReason;
@@ -36,13 +36,15 @@ public final class DatabaseReadiness extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        // the check's own short-timeout connection for both questions: a pool that jobs keep busy does not hold it up
+        String notReady;
         try (Connection c = probe.connect()) {
             c.isValid(3);
+            notReady = notReadyReason.apply(c);
         } catch (SQLException e) {
             builder.message("database unreachable: " + e.getMessage()).down();
             return;
         }
-        String notReady = notReadyReason.get();
         if (notReady != null) {
             builder.message(notReady).down();
         } else {
