@@ -120,9 +120,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         AgentEtlRuntime runtime = null;
         try {
             pool = pools(config, layout, database).open();
-            SchemaMigrator migrator = new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir"))
-                    .readingThrough(pool.home());
-            runtime = new AgentEtlRuntime(config, database, pool, migrator, command);
+            runtime = new AgentEtlRuntime(config, database, pool, migrator(config, layout, database, pool), command);
             ShutdownSequence.register(runtime);
             runtime.openDatabase(database.isEmbedded() || migrate, !migrate);
             if (scheduling) {
@@ -130,7 +128,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
                         dev.agentetl.schedule.QuartzSettings.of(config, database));
                 runtime.management = dev.agentetl.observe.Management.of(config, database, layout.ownSchema());
                 // the settings are checked first (they need no database), then that the job store is there
-                String notReady = migrator.notReadyReason();
+                String notReady = runtime.migrator.notReadyReason();
                 if (notReady != null) {
                     throw new IllegalStateException("cannot run the schedule: " + notReady);
                 }
@@ -162,9 +160,7 @@ public final class AgentEtlRuntime implements AutoCloseable {
         Layout layout = Layout.of(config);
         Database database = Database.unconnected(config);
         DataSources pools = pools(config, layout, database);
-        AgentEtlRuntime runtime = new AgentEtlRuntime(config, database, pools,
-                new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir")).readingThrough(pools.home()),
-                command);
+        AgentEtlRuntime runtime = new AgentEtlRuntime(config, database, pools, migrator(config, layout, database, pools), command);
         ShutdownSequence.register(runtime);
         java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
         Thread opener = new Thread(() -> {
@@ -202,6 +198,12 @@ public final class AgentEtlRuntime implements AutoCloseable {
 
     private static DataSources pools(AppConfig config, Layout layout, Database database) {
         return new DataSources(layout, database, config.getInt("agent-etl.db.pool-size"), config.getInt("agent-etl.group-pool-size"));
+    }
+
+    /** agent-etl's schema on the home database; its readiness check reads through the home pool. */
+    private static SchemaMigrator migrator(AppConfig config, Layout layout, Database database, DataSources pools) {
+        return new SchemaMigrator(database, layout.ownSchema(), config.installedPath("agent-etl.migrations-dir"))
+                .readingThrough(pools.home());
     }
 
     /**

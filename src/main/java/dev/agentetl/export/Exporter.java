@@ -442,7 +442,7 @@ public final class Exporter {
         return format != ExportFormat.PARQUET || rowWidth <= CLIENT_FORMAT_SLICE_MAX_ROW_BYTES ? connections : 1;
     }
 
-    /** Rows narrower than this (bytes, as stored) are exported over several connections in every format. */
+    /** Rows narrower than this (bytes, as stored) are exported over several connections in Parquet too. */
     private static final double CLIENT_FORMAT_SLICE_MAX_ROW_BYTES = 1024;
 
     /** The average stored width of the first rows (0 when empty). */
