@@ -188,4 +188,32 @@ class DistributionIT {
         String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
         assertTrue(last.startsWith("agent-etl: no embedded PostgreSQL for this platform") && last.contains("AGENT_ETL_DB_URL"), r.all());
     }
+
+    @Test
+    @Order(6)
+    void the_first_command_records_a_class_data_archive_in_the_cache_folder_that_the_next_ones_map() throws Exception {
+        Path cache = tmp.resolve("cache/agent-etl");
+        Map<String, String> env = new HashMap<>(Map.of("JAVA_HOME", javaHome(), "AGENT_ETL_HOME", home.toString(),
+                "XDG_CACHE_HOME", tmp.resolve("cache").toString()));
+        Result recorded = run(home, env, "status");
+        assertEquals(0, recorded.exit(), recorded.all());
+        Result adopted = run(home, env, "status");
+        assertEquals(0, adopted.exit(), adopted.all());
+        List<String> files = listing(cache);
+        assertEquals(1, files.size(), "the first run's archive, adopted by the second: " + files);
+        assertTrue(files.get(0).matches("agent-etl-\\d+\\.jsa"), files.toString());
+        // -Xshare:on: the JVM refuses to start unless it maps the archive (the launcher's options come first)
+        env.put("AGENT_ETL_JAVA_OPTS", "-Xmx512m -Xshare:on");
+        Result mapped = run(home, env, "status");
+        assertEquals(0, mapped.exit(), mapped.all());
+        assertEquals(files, listing(cache));
+        assertFalse(install.resolve("lib").toFile().list((d, n) -> n.endsWith(".jsa") || n.contains(".jsa.")).length > 0,
+                "nothing written into the install folder");
+
+        Path elsewhere = tmp.resolve("no-cds");
+        Result off = run(home, Map.of("JAVA_HOME", javaHome(), "AGENT_ETL_HOME", home.toString(),
+                "AGENT_ETL_CDS_DIR", elsewhere.toString(), "AGENT_ETL_CDS", "off"), "status");
+        assertEquals(0, off.exit(), off.all());
+        assertFalse(Files.exists(elsewhere), "AGENT_ETL_CDS=off records nothing");
+    }
 }
