@@ -210,6 +210,19 @@ class DistributionIT {
         assertFalse(install.resolve("lib").toFile().list((d, n) -> n.endsWith(".jsa") || n.contains(".jsa.")).length > 0,
                 "nothing written into the install folder");
 
+        // a run killed while the JVM wrote its archive leaves a file without the header (written last): never adopted
+        Files.delete(cache.resolve(files.get(0)));
+        Path killed = cache.resolve(files.get(0) + ".4194000");
+        byte[] body = "org/apache/camel/main/BaseMainSupport".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Files.write(killed, java.nio.ByteBuffer.allocate(4096 + body.length).put(4096, body).array());
+        env.put("AGENT_ETL_JAVA_OPTS", "-Xmx512m");
+        Result afterKill = run(home, env, "status");
+        assertEquals(0, afterKill.exit(), afterKill.all());
+        List<String> now = listing(cache);
+        assertFalse(now.contains(killed.getFileName().toString()) || now.contains(files.get(0)),
+                "the partial file is removed, not adopted: " + now);
+        assertEquals(1, now.size(), "this run records an archive of its own: " + now);
+
         Path elsewhere = tmp.resolve("no-cds");
         Result off = run(home, Map.of("JAVA_HOME", javaHome(), "AGENT_ETL_HOME", home.toString(),
                 "AGENT_ETL_CDS_DIR", elsewhere.toString(), "AGENT_ETL_CDS", "off"), "status");
