@@ -215,13 +215,20 @@ class DistributionIT {
         Path killed = cache.resolve(files.get(0) + ".4194000");
         byte[] body = "org/apache/camel/main/BaseMainSupport".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         Files.write(killed, java.nio.ByteBuffer.allocate(4096 + body.length).put(4096, body).array());
+        // another install's archives: one read 40 days ago goes when an archive is recorded, a recent one stays
+        Path old = Files.write(cache.resolve("agent-etl-1.jsa"), new byte[16]);
+        Files.setAttribute(old, "lastAccessTime", java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(40))));
+        Path recent = Files.write(cache.resolve("agent-etl-2.jsa"), new byte[16]);
         env.put("AGENT_ETL_JAVA_OPTS", "-Xmx512m");
         Result afterKill = run(home, env, "status");
         assertEquals(0, afterKill.exit(), afterKill.all());
         List<String> now = listing(cache);
         assertFalse(now.contains(killed.getFileName().toString()) || now.contains(files.get(0)),
                 "the partial file is removed, not adopted: " + now);
-        assertEquals(1, now.size(), "this run records an archive of its own: " + now);
+        assertFalse(Files.exists(old), "an archive unread for 30 days is removed: " + now);
+        assertTrue(Files.exists(recent), now.toString());
+        assertEquals(2, now.size(), "this run records an archive of its own: " + now);
 
         Path elsewhere = tmp.resolve("no-cds");
         Result off = run(home, Map.of("JAVA_HOME", javaHome(), "AGENT_ETL_HOME", home.toString(),
