@@ -139,6 +139,15 @@ class DistributionIT {
         Result viaLink = runLauncher(link, tmp.resolve("anywhere"), Map.of("JAVA_HOME", javaHome()), "--version");
         assertEquals(0, viaLink.exit(), viaLink.all());
         assertFalse(Files.exists(tmp.resolve("mvn-was-called")), "the distribution never builds");
+
+        // a runtime without a release file (its java a wrapper script): the launcher neither checks its version nor
+        // names its archive by it, and still runs
+        Path wrapped = Files.createDirectories(tmp.resolve("wrapped-jdk/bin")).resolve("java");
+        Files.writeString(wrapped, "#!/bin/sh\nexec \"" + Path.of(javaHome(), "bin", "java") + "\" \"$@\"\n");
+        assertTrue(wrapped.toFile().setExecutable(true));
+        Result noRelease = run(tmp.resolve("anywhere"), Map.of("JAVA_HOME", wrapped.getParent().getParent().toString()), "--version");
+        assertEquals(0, noRelease.exit(), noRelease.all());
+        assertEquals("agent-etl " + version, noRelease.out().strip());
     }
 
     @Test
