@@ -148,6 +148,12 @@ class DistributionIT {
         Result noRelease = run(tmp.resolve("anywhere"), Map.of("JAVA_HOME", wrapped.getParent().getParent().toString()), "--version");
         assertEquals(0, noRelease.exit(), noRelease.all());
         assertEquals("agent-etl " + version, noRelease.out().strip());
+
+        Result help = run(tmp.resolve("anywhere"), Map.of("JAVA_HOME", javaHome()), "export", "--help");
+        assertEquals(0, help.exit(), help.all());
+        Path cache = tmp.resolve(".cache/agent-etl");
+        assertEquals(List.of(), Files.isDirectory(cache) ? listing(cache) : List.of(),
+                "--version and --help run no job, so they record no class-data archive");
     }
 
     @Test
