@@ -23,7 +23,8 @@ public final class AgentEtl implements Runnable {
     /**
      * The commands, in the order the usage lists them. They are added to the command line by {@link #execute}
      * rather than named in the annotation: picocli builds the model of every command it is given (reflection
-     * over each one's options and annotations), which was a fifth of a short command's start-up, so a command line naming one command first gets that one only.
+     * over each one's options and annotations), which was a fifth of a short command's start-up, so a command line
+     * naming one command first gets that one only.
      */
     static final List<Class<?>> COMMANDS = List.of(MigrateCommand.class, CheckCommand.class, StatusCommand.class,
             IngestCommand.class, GenerateCommand.class, DemoCommand.class, ImportCommand.class, PromptsCommand.class,
