@@ -6,7 +6,8 @@
 # in reverse order), N rounds, best of each by wall time (the Parquet anchor: the best CSV step plus the best
 # DuckDB step); the table gives wall and user+sys CPU seconds, the ratio (anchor / agent-etl, above 1
 # agent-etl is faster), the target, and the peak RSS of each agent-etl path (/usr/bin/time -v's maximum
-# resident set size, the highest of its runs).
+# resident set size, the highest of its runs). With csv, and a role that may write server files, two more lines
+# give the CSV paths' limit: the server's own COPY of each table into its /dev/null, in one session and in two.
 #
 # Usage: src/bench/whole-process.sh --url postgresql://USER[:PASSWORD]@HOST[:PORT]/DB [options]
 #   --url URL        a database of the benchmark's own: it runs `agent-etl migrate` there and writes about
@@ -166,8 +167,24 @@ pair_finetune() {
     run anchor_finetune anchor_json agent_telemetry "$work/a.jsonl" "WHERE record_type = 'llm_call'"; clean
     run agent_finetune agent finetune --source telemetry; clean
 }
+# The CSV paths' limit, no client at all: the server's own COPY of the same rows into its /dev/null, in one
+# session and in two (each half of the table's blocks, as agent-etl's export splits it). Needs a role that may
+# write server files (a superuser, or pg_write_server_files); without one the lines are left out.
+server_copy() {   # table sessions
+    if [ "$2" = 1 ]; then psql_ -c "COPY $schema.$1 TO '/dev/null' WITH (FORMAT csv, HEADER)"; return; fi
+    local half a b
+    half="$(psql_ -Atc "SELECT pg_relation_size('$schema.$1') / current_setting('block_size')::int / 2")"
+    psql_ -c "COPY (SELECT * FROM $schema.$1 WHERE ctid < '($half,0)'::tid) TO '/dev/null' WITH (FORMAT csv)" & a=$!
+    psql_ -c "COPY (SELECT * FROM $schema.$1 WHERE ctid >= '($half,0)'::tid) TO '/dev/null' WITH (FORMAT csv)" & b=$!
+    wait "$a" && wait "$b"
+}
+limit_csv() {     # table kind
+    run "server_copy1_$2" server_copy "$1" 1
+    run "server_copy2_$2" server_copy "$1" 2
+}
+server_files="$(psql_ -Atc "SELECT rolsuper OR pg_has_role(current_user, 'pg_write_server_files', 'MEMBER') FROM pg_roles WHERE rolname = current_user")"
 
-export -f psql_ q anchor_csv anchor_json agent
+export -f psql_ q anchor_csv anchor_json agent server_copy
 export url schema launcher work
 
 # a warm-up, untimed: the tables in the server's cache, and the launcher's class-data archive recorded
@@ -179,6 +196,7 @@ for round in $(seq 1 "$runs"); do
     pairs=()
     wants startup && pairs+=("run agent_startup agent export bench_startup_74 --format csv")
     wants csv && pairs+=("pair_csv tool_calls narrow" "pair_csv agent_telemetry wide")
+    wants csv && [ "$server_files" = t ] && pairs+=("limit_csv tool_calls narrow" "limit_csv agent_telemetry wide")
     wants jsonl && pairs+=("pair_jsonl tool_calls narrow" "pair_jsonl agent_telemetry wide")
     wants parquet && pairs+=("pair_parquet tool_calls narrow" "pair_parquet agent_telemetry wide")
     wants finetune && pairs+=("pair_finetune")
@@ -224,3 +242,8 @@ awk '
 echo
 echo "anchor s / ours s: best wall seconds; cpu s: user+sys seconds of that run (the DuckDB step: its COPY's wall time, its whole process's CPU);"
 echo "RSS MB: the highest peak resident set size of the agent-etl runs of that path (the JVM's heap limit is in the options above)."
+awk '{ if (!($1 in wall) || $2 < wall[$1]) wall[$1] = $2 }
+    END { for (k = 1; k <= 2; k++) { t = (k == 1 ? "narrow" : "wide")
+        if (("server_copy1_" t) in wall && ("server_copy2_" t) in wall)
+            printf "CSV %s, the server alone (its COPY into /dev/null, no client): %.2f s in one session, %.2f s in two%s\n", t,
+                wall["server_copy1_" t], wall["server_copy2_" t], (k == 1 ? ";" : ".") } }' "$work/times"
