@@ -245,6 +245,21 @@ class DistributionIT {
         assertTrue(Files.exists(recent), now.toString());
         assertEquals(2, now.size(), "this run records an archive of its own: " + now);
 
+        // a release unpacked over this one: its jars keep their build times, older than the archive; the JVM would
+        // refuse the archive recorded for the old jars, so the new ones get their own (-Xshare:on: mapped, or no start)
+        Result adoptedAgain = run(home, env, "status");
+        assertEquals(0, adoptedAgain.exit(), adoptedAgain.all());
+        Path jar = install.resolve("lib/agent-etl.jar");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2020-01-01T00:00:00Z")));
+        Result afterUpgrade = run(home, env, "status");
+        assertEquals(0, afterUpgrade.exit(), afterUpgrade.all());
+        Result adoptedNew = run(home, env, "status");
+        assertEquals(0, adoptedNew.exit(), adoptedNew.all());
+        env.put("AGENT_ETL_JAVA_OPTS", "-Xmx512m -Xshare:on");
+        Result mappedNew = run(home, env, "status");
+        assertEquals(0, mappedNew.exit(), "the archive for the unpacked jars is mapped: " + mappedNew.all());
+        assertEquals(3, listing(cache).size(), "the new jars' archive beside the old one: " + listing(cache));
+
         Path elsewhere = tmp.resolve("no-cds");
         Result off = run(home, Map.of("JAVA_HOME", javaHome(), "AGENT_ETL_HOME", home.toString(),
                 "AGENT_ETL_CDS_DIR", elsewhere.toString(), "AGENT_ETL_CDS", "off"), "status");
