@@ -176,7 +176,10 @@ server_copy() {   # table sessions
     half="$(psql_ -Atc "SELECT pg_relation_size('$schema.$1') / current_setting('block_size')::int / 2")"
     psql_ -c "COPY (SELECT * FROM $schema.$1 WHERE ctid < '($half,0)'::tid) TO '/dev/null' WITH (FORMAT csv)" & a=$!
     psql_ -c "COPY (SELECT * FROM $schema.$1 WHERE ctid >= '($half,0)'::tid) TO '/dev/null' WITH (FORMAT csv)" & b=$!
-    wait "$a" && wait "$b"
+    local status=0
+    wait "$a" || status=$?
+    wait "$b" || status=$?   # both waited for, so no COPY outlives a failed one
+    return "$status"
 }
 limit_csv() {     # table kind
     run "server_copy1_$2" server_copy "$1" 1
