@@ -27,9 +27,11 @@ agent_etl_cds() {
         [ -e "$f" ] || continue
         if [ ! "$f" -nt "$jar" ]; then rm -f "$f"
         elif ! kill -0 "${f##*.}" 2>/dev/null; then
-            if [ ! -e "$jsa" ] && [ "$(od -An -tx4 -N4 "$f" | tr -d ' ')" = f00baba8 ] \
-                    && grep -qa 'org/apache/camel/main/BaseMainSupport' "$f"; then
-                mv -f "$f" "$jsa"
+            # another command starting at the same moment may adopt or remove the same file: whichever renames it
+            # first wins, and the other goes on without failing (and maps the archive if it is there by then)
+            if [ ! -e "$jsa" ] && [ "$(od -An -tx4 -N4 "$f" 2>/dev/null | tr -d ' ')" = f00baba8 ] \
+                    && grep -qas 'org/apache/camel/main/BaseMainSupport' "$f"; then
+                mv -f "$f" "$jsa" 2>/dev/null || true
             else
                 rm -f "$f"
             fi

@@ -225,6 +225,22 @@ class DistributionIT {
         assertFalse(install.resolve("lib").toFile().list((d, n) -> n.endsWith(".jsa") || n.contains(".jsa.")).length > 0,
                 "nothing written into the install folder");
 
+        // two commands at once, both finding the same finished recording to adopt: one renames it, neither fails
+        // (--version: the embedded database takes one process at a time; a finished recording is adopted whatever runs)
+        env.put("AGENT_ETL_JAVA_OPTS", "-Xmx512m");
+        for (int i = 0; i < 3; i++) {
+            Files.move(cache.resolve(files.get(0)), cache.resolve(files.get(0) + ".4194001"));
+            java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<Result>> both = two.invokeAll(List.of(
+                        () -> run(home, env, "--version"), () -> run(home, env, "--version")));
+                for (java.util.concurrent.Future<Result> r : both) assertEquals(0, r.get().exit(), r.get().all());
+            } finally {
+                two.shutdown();
+            }
+            assertEquals(files, listing(cache), "the recording adopted once");
+        }
+
         // a run killed while the JVM wrote its archive leaves a file without the header (written last): never adopted
         Files.delete(cache.resolve(files.get(0)));
         Path killed = cache.resolve(files.get(0) + ".4194000");
